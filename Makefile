@@ -39,6 +39,29 @@ test: $(VENV)/.installed
 ## ---- syntactic base and trained models (issue 4) ----------------------
 
 ## ---- visual report (issue 5) ------------------------------------------
+REPORT_CODE := $(shell find pipeline/report -name '*.py' -o -name '*.j2' -o -name '*.css' 2>/dev/null)
+REPORT_TABLES := $(wildcard $(addprefix $(OUT)/,documents.csv segments.csv mentions.csv actors.csv demands.csv recommendations.csv))
+
+.PHONY: report install-chromium test-report report-screenshot
+
+# The static HTML report beside the tables: OUT/report/index.html (run `make extract` first).
+report: $(OUT)/report/index.html
+
+$(OUT)/report/index.html: $(REPORT_TABLES) $(REPORT_CODE) $(VENV)/.installed
+	$(PY) -m pipeline.report --out $(OUT)
+
+# Debian's chromium for the report's browser tests (root; CI runs it before `make test`).
+install-chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" != 0 ]; then echo "install-chromium: needs root: apt-get install -y chromium" >&2; exit 1; fi; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+test-report: $(VENV)/.installed install-chromium
+	$(PY) -m pytest -q tests/report
+
+# The README's picture: pipeline/report/screenshot.png, from the seed's gold record.
+report-screenshot: $(VENV)/.installed install-chromium
+	$(PY) -m tests.report.screenshot pipeline/report/screenshot.png
 
 clean:
 	rm -rf $(OUT) build
