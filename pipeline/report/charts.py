@@ -13,6 +13,7 @@ from pathlib import Path
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 SVG_SETTINGS = {"svg.fonttype": "path", "svg.hashsalt": "policy-pipeline-report", "font.size": 9}
 TYPE_COLOURS = {
@@ -42,11 +43,15 @@ def _new_figure(width: float, height: float) -> Figure:
 
 
 def horizontal_bars(
-    labels: Sequence[str], values: Sequence[int], colours: Sequence[str], xlabel: str, path: Path
+    labels: Sequence[str], values: Sequence[int], colours: Sequence[str], xlabel: str, path: Path,
+    legend: dict[str, str] | None = None,
 ) -> Path:
-    """A horizontal bar chart, largest bar on top, each bar labelled with its value."""
+    """A horizontal bar chart, largest bar on top, each bar labelled with its value.
+
+    ``legend`` maps a colour's meaning to the colour, for the colours in use.
+    """
     with matplotlib.rc_context(SVG_SETTINGS):
-        figure = _new_figure(6.4, 0.6 + 0.28 * max(len(labels), 1))
+        figure = _new_figure(6.4, 0.8 + 0.28 * max(len(labels), 1))
         axes = figure.add_subplot()
         positions = range(len(labels))
         bars = axes.barh(positions, values, color=colours)
@@ -56,15 +61,20 @@ def horizontal_bars(
         axes.set_xlabel(xlabel)
         axes.spines[["top", "right"]].set_visible(False)
         axes.margins(x=0.08)
+        if legend:
+            handles = [Patch(color=colour, label=meaning) for meaning, colour in legend.items()]
+            axes.legend(handles=handles, loc="lower right", frameon=False)
     return _save(figure, path)
 
 
 def actor_bars(actors: Sequence[tuple[str, str, int]], path: Path) -> Path:
     """Most-mentioned actors: (label, actor_type, n_mentions) triples, coloured by type."""
-    labels = [label for label, _, _ in actors]
     colours = [TYPE_COLOURS.get(actor_type, OTHER_COLOUR) for _, actor_type, _ in actors]
-    path = horizontal_bars(labels, [n for _, _, n in actors], colours, "mentions", path)
-    return path
+    types_shown = {actor_type for _, actor_type, _ in actors}
+    legend = {t: c for t, c in TYPE_COLOURS.items() if t in types_shown}
+    if types_shown - set(TYPE_COLOURS):
+        legend["other"] = OTHER_COLOUR
+    return horizontal_bars([a[0] for a in actors], [a[2] for a in actors], colours, "mentions", path, legend)
 
 
 def demand_matrix(
@@ -85,7 +95,11 @@ def demand_matrix(
                 if value:
                     dark = value > highest * 0.6
                     axes.text(column, row, str(value), ha="center", va="center", color="white" if dark else "black")
-        axes.tick_params(length=0)
+        # White rules between the cells keep empty ones apart.
+        axes.set_xticks([x - 0.5 for x in range(1, len(addressees))], minor=True)
+        axes.set_yticks([y - 0.5 for y in range(1, len(demanders))], minor=True)
+        axes.grid(which="minor", color="white", linewidth=2)
+        axes.tick_params(which="both", length=0)
         for spine in axes.spines.values():
             spine.set_visible(False)
     return _save(figure, path)
