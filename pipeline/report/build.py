@@ -11,17 +11,18 @@ import math
 import re
 import shutil
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
 import pandas as pd
+from tqdm import tqdm
 
 from pipeline.report import charts
-from pipeline.report.highlight import Block, Highlight, HighlightRenderer, layout_blocks, offset_anchor
-from pipeline.report.tables import Tables, read_tables, read_texts, split_ids
+from pipeline.report.highlight import LABELS, Block, Highlight, HighlightRenderer, layout_blocks, offset_anchor
+from pipeline.report.tables import SPAN_TABLES, read_tables, read_texts, split_ids
 
 TOP_ACTORS = 20
 TOP_DEMAND_PARTIES = 15
@@ -33,8 +34,8 @@ SNIPPET_CHARS = 220
 class ActorIndex:
     """Names and types of actor ids, from actors.csv (ids it lacks stand for themselves)."""
 
-    names: dict[str, str] = field(default_factory=dict)
-    types: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str]
+    types: dict[str, str]
 
     @classmethod
     def from_table(cls, actors: pd.DataFrame) -> "ActorIndex":
@@ -71,7 +72,8 @@ def fragment(anchor: str) -> str:
 
 
 def confidence_text(value: float) -> str:
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2f}"
+    """Two decimals, or empty where the model gave none (NaN)."""
+    return "" if math.isnan(value) else f"{value:.2f}"
 
 
 def snippet(text: str) -> str:
@@ -79,37 +81,31 @@ def snippet(text: str) -> str:
 
 
 def _details(row, *parts: str) -> str:
-    extra = [f"confidence {confidence_text(row.confidence)}" if confidence_text(row.confidence) else "", row.source]
+    """``parts``, then the row's confidence and source where known, joined by dots."""
+    confidence = confidence_text(row.confidence)
+    extra = (f"confidence {confidence}" if confidence else "", row.source)
     return " · ".join(p for p in (*parts, *extra) if p)
 
 
-def document_highlights(doc_id: str, tables: Tables, actors: ActorIndex) -> list[Highlight]:
-    """The spans of one document, with badge and hover texts, in text order."""
+def span_highlights(label: str, rows: pd.DataFrame, actors: ActorIndex) -> list[Highlight]:
+    """Highlights of one table's rows for one document, in row order, with badge and hover texts."""
     highlights = []
-    for row in tables.mentions[tables.mentions.doc_id == doc_id].itertuples():
-        anchor = offset_anchor("ACTOR", row.start_char, row.end_char)
-        tooltip = _details(row, f"ACTOR {row.actor_id}", actors.name(row.actor_id), row.actor_type)
-        highlights.append(
-            Highlight("ACTOR", row.start_char, row.end_char, anchor, row.actor_id or "?", tooltip,
-                      link=fragment(actor_anchor(row.actor_id)))
-        )
-    for row in tables.demands[tables.demands.doc_id == doc_id].itertuples():
-        anchor = offset_anchor("DEMAND", row.start_char, row.end_char)
-        addressees = ", ".join(split_ids(row.addressee_ids)) or "?"
-        who = f"{row.demander_id or '?'} → {addressees}"
-        tooltip = _details(row, f"DEMAND {who}", f"cue: {row.cue}" if row.cue else "")
-        highlights.append(
-            Highlight("DEMAND", row.start_char, row.end_char, anchor, f"DEMAND {who}", tooltip,
-                      link=fragment("row-" + anchor))
-        )
-    for row in tables.recommendations[tables.recommendations.doc_id == doc_id].itertuples():
-        anchor = offset_anchor("RECOMMENDATION", row.start_char, row.end_char)
-        targets = ", ".join(split_ids(row.target_ids)) or "?"
-        tag = f"RECOMMENDATION → {targets}" + (f" · {row.modality}" if row.modality else "")
-        highlights.append(
-            Highlight("RECOMMENDATION", row.start_char, row.end_char, anchor, tag, _details(row, tag),
-                      link=fragment("row-" + anchor))
-        )
+    for row in rows.itertuples():
+        anchor = offset_anchor(label, row.start_char, row.end_char)
+        if label == "ACTOR":
+            tag = row.actor_id or "?"
+            tooltip = _details(row, f"ACTOR {tag}", actors.name(row.actor_id), row.actor_type)
+            link = fragment(actor_anchor(row.actor_id))
+        elif label == "DEMAND":
+            tag = f"DEMAND {row.demander_id or '?'} → {', '.join(split_ids(row.addressee_ids)) or '?'}"
+            tooltip = _details(row, tag, f"cue: {row.cue}" if row.cue else "")
+            link = fragment("row-" + anchor)
+        else:
+            tag = f"RECOMMENDATION → {', '.join(split_ids(row.target_ids)) or '?'}"
+            tag += f" · {row.modality}" if row.modality else ""
+            tooltip = _details(row, tag)
+            link = fragment("row-" + anchor)
+        highlights.append(Highlight(label, row.start_char, row.end_char, anchor, tag, tooltip, link))
     return _unique_anchors(highlights)
 
 
@@ -136,12 +132,17 @@ class ReportBuilder:
         self.actors = ActorIndex.from_table(self.tables.actors)
         taken: set[str] = set()
         self.pages = {doc_id: page_name(doc_id, taken) for doc_id in self.tables.documents.doc_id}
+        self.rows_by_doc = {
+            name: dict(tuple(getattr(self.tables, name).groupby("doc_id", sort=False)))
+            for name in ("segments", *SPAN_TABLES)
+        }
         self.environment = jinja2.Environment(
             loader=jinja2.PackageLoader("pipeline.report", "templates"),
             autoescape=True,  # every value from the data is untrusted text
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=lambda value: "" if value is pd.NA else value,  # an empty number cell shows empty
         )
         self.environment.filters["fragment"] = fragment
         self.environment.filters["actor_anchor"] = actor_anchor
@@ -156,7 +157,8 @@ class ReportBuilder:
         stylesheet = resources.files("pipeline.report").joinpath("static/report.css").read_text("utf-8")
         (self.report_dir / "style.css").write_text(stylesheet, encoding="utf-8")
         documents = list(self.tables.documents.itertuples())
-        for position, document in enumerate(documents):
+        # disable=None: a progress bar on a terminal, silence in CI and tests.
+        for position, document in enumerate(tqdm(documents, desc="report", unit="doc", disable=None)):
             neighbours = (
                 documents[position - 1].doc_id if position > 0 else None,
                 documents[position + 1].doc_id if position + 1 < len(documents) else None,
@@ -168,13 +170,21 @@ class ReportBuilder:
         return index
 
     # ---- one page per document ------------------------------------------
+    def rows(self, name: str, doc_id: str) -> pd.DataFrame:
+        """The rows of table ``name`` that belong to one document."""
+        return self.rows_by_doc[name].get(doc_id, getattr(self.tables, name).iloc[0:0])
+
     def document_page(self, document, neighbours: tuple[str | None, str | None]) -> str:
         doc_id, text = document.doc_id, self.texts[document.doc_id]
-        highlights = document_highlights(doc_id, self.tables, self.actors)
-        segments = self.tables.segments[self.tables.segments.doc_id == doc_id]
+        mentions, demands, recommendations = (self.rows(name, doc_id) for name in SPAN_TABLES)
+        spans = {
+            label: span_highlights(label, rows, self.actors)
+            for label, rows in zip(LABELS, (mentions, demands, recommendations))
+        }
+        highlights = [h for label in LABELS for h in spans[label]]
         blocks = layout_blocks(
             text,
-            [Block(s.kind, s.section, s.start_char, s.end_char) for s in segments.itertuples()],
+            [Block(s.kind, s.section, s.start_char, s.end_char) for s in self.rows("segments", doc_id).itertuples()],
             highlights,
         )
         renderer = HighlightRenderer(text, highlights)
@@ -182,53 +192,42 @@ class ReportBuilder:
             {"kind": block.kind, "html": renderer.render(block), "anchor": f"c{block.start}-{block.end}"}
             for block in blocks
         ]
-        has_title_block = any(block.kind == "title" for block in blocks)
-        mentions = self.tables.mentions[self.tables.mentions.doc_id == doc_id]
-        anchors = {(h.label, h.start, h.end): h.anchor for h in reversed(highlights)}
-        actor_rows = []
-        for actor_id, group in mentions.groupby("actor_id", sort=False):
-            first = group.iloc[0]
-            actor_rows.append({
-                "actor_id": actor_id,
-                "actor_type": first.actor_type,
-                "n_mentions": len(group),
-                "first": anchors[("ACTOR", first.start_char, first.end_char)],
-            })
-        actor_rows.sort(key=lambda a: (-a["n_mentions"], a["actor_id"]))
-        demands = [
-            {
-                "anchor": anchors[("DEMAND", row.start_char, row.end_char)],
-                "demander": row.demander_id,
-                "addressees": split_ids(row.addressee_ids),
-                "cue": row.cue,
-                "section": row.section,
-                "text": snippet(row.text),
-                "details": _details(row),
-            }
-            for row in self.tables.demands[self.tables.demands.doc_id == doc_id].itertuples()
-        ]
-        recommendations = [
-            {
-                "anchor": anchors[("RECOMMENDATION", row.start_char, row.end_char)],
-                "targets": split_ids(row.target_ids),
-                "modality": row.modality,
-                "section": row.section,
-                "text": snippet(row.text),
-                "details": _details(row),
-            }
-            for row in self.tables.recommendations[self.tables.recommendations.doc_id == doc_id].itertuples()
-        ]
+        actor_rows: dict[str, dict] = {}
+        for row, highlight in zip(mentions.itertuples(), spans["ACTOR"]):
+            entry = actor_rows.setdefault(
+                row.actor_id, {"actor_id": row.actor_id, "actor_type": row.actor_type, "n_mentions": 0,
+                               "first": highlight.anchor}
+            )
+            entry["n_mentions"] += 1
         previous, following = neighbours
         return self.environment.get_template("document.html.j2").render(
             root="../",
             doc=document,
             page_title=document.title or doc_id,
-            has_title_block=has_title_block,
+            has_title_block=any(block.kind == "title" for block in blocks),
             article=article,
-            actors=actor_rows,
-            demands=demands,
-            recommendations=recommendations,
-            counts=Counter(h.label for h in highlights),
+            actors=sorted(actor_rows.values(), key=lambda a: (-a["n_mentions"], a["actor_id"])),
+            demands=[
+                {
+                    "anchor": highlight.anchor,
+                    "demander": row.demander_id,
+                    "addressees": split_ids(row.addressee_ids),
+                    "cue": row.cue,
+                    "text": snippet(row.text),
+                    "details": _details(row),
+                }
+                for row, highlight in zip(demands.itertuples(), spans["DEMAND"])
+            ],
+            recommendations=[
+                {
+                    "anchor": highlight.anchor,
+                    "targets": split_ids(row.target_ids),
+                    "modality": row.modality,
+                    "text": snippet(row.text),
+                    "details": _details(row),
+                }
+                for row, highlight in zip(recommendations.itertuples(), spans["RECOMMENDATION"])
+            ],
             previous=(self.pages[previous], previous) if previous else None,
             following=(self.pages[following], following) if following else None,
         )
@@ -272,6 +271,7 @@ class ReportBuilder:
             for a in tables.actors.sort_values(["n_mentions", "actor_id"], ascending=[False, True]).itertuples()
         ]
         pairs, demand_links = self.demand_pairs()
+        by_target = self.recommendations_by_target()
         return self.environment.get_template("corpus.html.j2").render(
             root="",
             page_title="Corpus report",
@@ -283,14 +283,14 @@ class ReportBuilder:
                 "demands": len(tables.demands),
                 "recommendations": len(tables.recommendations),
             },
-            charts=self.write_charts(actors, pairs),
+            charts=self.write_charts(actors, pairs, by_target),
             actors=actors,
             actor_ids={a["actor_id"] for a in actors},
             pairs=[
                 {"demander": d, "addressee": a, "count": n, "links": demand_links[(d, a)]}
                 for (d, a), n in sorted(pairs.items(), key=lambda item: (-item[1], item[0]))
             ],
-            recommendations_by_target=self.recommendations_by_target(),
+            recommendations_by_target=by_target,
         )
 
     def span_link(self, doc_id: str, label: str, start: int, end: int) -> str:
@@ -325,7 +325,7 @@ class ReportBuilder:
         ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
         return [{"target": target, "items": items} for target, items in ordered]
 
-    def write_charts(self, actors: list[dict], pairs: Counter) -> list[dict]:
+    def write_charts(self, actors: list[dict], pairs: Counter, by_target: list[dict]) -> list[dict]:
         """Draws the corpus charts that have data; returns their captions and paths."""
         chart_dir = self.report_dir / "charts"
         drawn = []
@@ -352,7 +352,7 @@ class ReportBuilder:
                 "title": "Who demands from whom (number of demands)",
                 "alt": "; ".join(f"{d} → {a}: {n}" for (d, a), n in sorted(pairs.items())),
             })
-        targets = Counter({g["target"]: len(g["items"]) for g in self.recommendations_by_target()})
+        targets = Counter({g["target"]: len(g["items"]) for g in by_target})
         if targets:
             ordered = _top_keys(targets, TOP_ACTORS)
             charts.horizontal_bars(
