@@ -321,7 +321,8 @@ class ActorTagger:
             actor_type = entry["type"] if entry else ("person" if cand.kind == "person" else "body")
             if cand.actor_id.startswith("group:"):
                 actor_type = "group"
-            span = Span(doc, cand.start, cand.end, label=actor_type, kb_id=cand.actor_id)
+            # id_ keeps how the mention was found (alias, demonym, metonym, body, person, backref)
+            span = Span(doc, cand.start, cand.end, label=actor_type, kb_id=cand.actor_id, span_id=cand.kind)
             span._.source = "rule"
             span._.confidence = _CONFIDENCE["weak" if cand.weak else cand.kind]
             if actor_type == "person":
