@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from .resources import root_of
@@ -170,3 +172,54 @@ def format_table(rows: dict[str, dict]) -> str:
                       f(m["addressee_f1"]), f(m["target_f1"])])
     widths = [max(len(r[i]) for r in lines) for i in range(len(header))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in lines)
+
+
+def find_text(doc_id: str, text_dirs: list[Path]) -> Path | None:
+    for folder in text_dirs:
+        candidate = Path(folder) / f"{doc_id}.txt"
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def evaluate(gold: Path, out: Path, *, text_dirs: list[Path], nlp=None,
+             report=print) -> dict:
+    """Run the pipeline on the text of every gold file and score it.
+
+    Writes ``out/metrics.json`` (per document and micro-averaged) and returns it.
+
+    Raises:
+        FileNotFoundError: when there is no gold file.
+    """
+    from .corpus import read_document
+    from .export import atomic_write_text
+    from .nlp import load_pipeline
+    from .records import doc_to_record
+
+    gold = Path(gold)
+    files = sorted(gold.glob("*.json")) if gold.is_dir() else [gold]
+    files = [f for f in files if f.is_file()]
+    if not files:
+        raise FileNotFoundError(f"{gold}: no gold files (*.json)")
+    nlp = nlp or load_pipeline()
+    total, rows = Counts(), {}
+    for path in files:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        text_path = find_text(record["doc_id"], text_dirs)
+        if text_path is None:
+            report(f"error: {path}: no text for doc_id {record['doc_id']!r} in {', '.join(map(str, text_dirs))}")
+            continue
+        source = read_document(text_path)
+        if source.sha256 != record.get("text_sha256", source.sha256):
+            report(f"error: {path}: text {text_path} does not match the gold file's text_sha256")
+            continue
+        doc = nlp(source.text)
+        doc._.doc_id = source.doc_id
+        counts = score_document(record, doc_to_record(doc))
+        total.add(counts)
+        rows[record["doc_id"]] = counts.metrics()
+    rows["MICRO"] = total.metrics()
+    metrics = {"documents": {k: v for k, v in rows.items() if k != "MICRO"}, "micro": rows["MICRO"]}
+    atomic_write_text(Path(out) / "metrics.json", json.dumps(metrics, indent=2))
+    report(format_table(rows))
+    return metrics

@@ -158,10 +158,16 @@ def parse_layout(text: str) -> Layout:
             continue
         rest.append((s, e))
     first_s, first_e = header[0]
-    layout.title = text[first_s:first_e].strip()
-    layout.segments.append(Segment("title", first_s, first_e))
+    first_line = text[first_s:first_e].strip()
+    if len(first_line) > 200 or (first_line.endswith(".") and len(first_line.split()) > 25):
+        # no title: the document starts with running text
+        leftover_header = header
+    else:
+        layout.title = first_line
+        layout.segments.append(Segment("title", first_s, first_e))
+        leftover_header = header[1:]
     leftover = []
-    for s, e in header[1:]:
+    for s, e in leftover_header:
         line = text[s:e].strip()
         if layout.number is None and is_number_line(line):
             layout.number = re.sub(r"\D+", " ", line).split()[0]
