@@ -216,7 +216,10 @@ class ActorTagger:
                 if owner is not None:
                     out.append(Candidate(start, end, f"{owner.actor_id}:{slug}", "body"))
                     continue
+            # "the Foreign Ministry" alone: a ministry of the state last named
             name = doc[start:end].text
+            if not slug.endswith("ministry") or any(c.start <= start < c.end for c in cands):
+                continue
             if name[:1].isupper() and doc[start - 1].lower_ == "the" if start > 0 else False:
                 previous = [c for c in states if c.end <= start]
                 if previous:
