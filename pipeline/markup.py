@@ -35,7 +35,9 @@ DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d %B %Y", "%B %d, %Y")
 _TAG = re.compile(r"\{(ACTOR|DEMAND|REC) ([^{}|\n]*)\|")
 _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _ROOT = r"[A-Z][A-Z0-9]*"
-_PERSON = re.compile(rf"person:({_SLUG})(?:@({_ROOT}))?")
+_PERSON = re.compile(rf"person:({_SLUG})(?:@({_ROOT}|group:{_SLUG}))?")
+#: Usual acronyms of organisations that are also ISO alpha-2 codes (AU: African Union).
+ACRONYMS_LIKE_COUNTRY_CODES = {"AU"}
 _GROUP = re.compile(rf"group:{_SLUG}")
 _BODY = re.compile(rf"({_ROOT}):{_SLUG}")
 _ORGANISATION = re.compile(r"[A-Z0-9][A-Z0-9-]*")
@@ -70,6 +72,8 @@ def canonical_text(raw: bytes) -> str:
 
 
 def _check_root(root: str) -> None:
+    if root in ACRONYMS_LIKE_COUNTRY_CODES or root.startswith("group:"):
+        return
     if len(root) == 2 and pycountry.countries.get(alpha_2=root):
         alpha_3 = pycountry.countries.get(alpha_2=root).alpha_3
         raise ValueError(f"'{root}' is an ISO alpha-2 country code; states are alpha-3 ('{alpha_3}')")
@@ -86,7 +90,8 @@ def actor_type(actor_id: str) -> tuple[str, str | None]:
     if actor_id.startswith("person:"):
         match = _PERSON.fullmatch(actor_id)
         if not match:
-            raise ValueError(f"bad person id '{actor_id}' (expected person:slug@AFFILIATION)")
+            raise ValueError(f"bad person id '{actor_id}' (expected person:slug@AFFILIATION, "
+                             "the affiliation a state, organisation or group id)")
         if match.group(2):
             _check_root(match.group(2))
         return "person", match.group(2)
@@ -348,8 +353,8 @@ def to_markup(text: str, spans: list[dict]) -> str:
     return "".join(parts)
 
 
-def compile_directory(src_dir: Path) -> tuple[dict[Path, str], list[str]]:
-    """Compile every ``<doc_id>.ann`` in ``src_dir``.
+def compile_directory(src_dir: Path, pattern: str = "*") -> tuple[dict[Path, str], list[str]]:
+    """Compile every ``<doc_id>.ann`` in ``src_dir`` whose doc id matches ``pattern`` (a glob).
 
     Returns:
         The output files (``../texts/<doc_id>.txt``, ``../gold/<doc_id>.json``)
@@ -357,9 +362,9 @@ def compile_directory(src_dir: Path) -> tuple[dict[Path, str], list[str]]:
     """
     outputs: dict[Path, str] = {}
     errors: list[str] = []
-    sources = sorted(src_dir.glob("*.ann"))
+    sources = sorted(src_dir.glob(f"{pattern}.ann"))
     if not sources:
-        errors.append(f"{src_dir}: no .ann files")
+        errors.append(f"{src_dir}: no {pattern}.ann files")
     for path in sources:
         doc_id = path.stem
         if not _DOC_ID.fullmatch(doc_id):
@@ -389,12 +394,12 @@ def stale_outputs(outputs: dict[Path, str]) -> list[str]:
     return problems
 
 
-def main(src_dir: Path, check: bool = False) -> int:
+def main(src_dir: Path, check: bool = False, pattern: str = "*") -> int:
     """Compile (or with ``check`` verify) the gold files of ``src_dir``; return the exit code."""
     if not src_dir.is_dir():
         print(f"{src_dir}: not a directory")
         return 2
-    outputs, errors = compile_directory(src_dir)
+    outputs, errors = compile_directory(src_dir, pattern)
     problems = errors + (stale_outputs(outputs) if check else [])
     for problem in problems:
         print(problem)
@@ -412,9 +417,10 @@ def _cli() -> None:
     import typer
 
     def command(src_dir: Path = typer.Argument(..., help="folder of <doc_id>.ann sources"),
-                check: bool = typer.Option(False, "--check", help="only verify outputs are up to date")):
+                check: bool = typer.Option(False, "--check", help="only verify outputs are up to date"),
+                pattern: str = typer.Option("*", "--pattern", help="glob of doc ids, e.g. 'a-*'")):
         """Compile annotations/src/*.ann into annotations/texts and annotations/gold."""
-        raise typer.Exit(main(src_dir, check))
+        raise typer.Exit(main(src_dir, check, pattern))
 
     typer.run(command)
 

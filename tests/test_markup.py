@@ -105,15 +105,18 @@ def test_nesting_gives_outer_span_first_and_inner_offsets():
 def test_actor_types_and_attributes():
     _, spans = parse_body("{ACTOR RUS|a} {ACTOR person:joe-biden@USA|b} {ACTOR group:hamas|c} "
                           "{ACTOR EU:european-commission|d} {ACTOR G7|e} "
+                          "{ACTOR AU|i} {ACTOR person:naim-qassem@group:hezbollah|j} "
                           "{DEMAND RUS>|f} {REC NATO,POL@would be|g} {REC @may|h}")
     kinds = [(s.get("actor_id"), s.get("actor_type"), s.get("affiliation")) for s in spans[:5]]
     assert kinds == [("RUS", "state", None), ("person:joe-biden", "person", "USA"),
                      ("group:hamas", "group", None), ("EU:european-commission", "body", None),
                      ("G7", "organisation", None)]
-    assert spans[5]["addressees"] == []
-    assert (spans[6]["targets"], spans[6]["modality"]) == (["NATO", "POL"], "would be")
-    assert spans[6]["label"] == "RECOMMENDATION"
-    assert spans[7]["targets"] == []
+    assert spans[5]["actor_type"] == "organisation"
+    assert spans[6]["affiliation"] == "group:hezbollah"
+    assert spans[7]["addressees"] == []
+    assert (spans[8]["targets"], spans[8]["modality"]) == (["NATO", "POL"], "would be")
+    assert spans[8]["label"] == "RECOMMENDATION"
+    assert spans[9]["targets"] == []
 
 
 def test_escapes_are_literal_and_shift_offsets():
