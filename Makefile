@@ -22,11 +22,17 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-extract: $(VENV)/.installed
-	$(PY) -m pipeline extract --corpus $(CORPUS) --out $(OUT) --n-process $(N_PROCESS)
+# The rules-only pipeline, assembled from its config and resources by spaCy.
+models/policy/config.cfg: $(VENV)/.installed $(PACKAGE_FILES)
+	rm -rf models/policy
+	$(PY) -m spacy assemble pipeline/configs/pipeline.cfg models/policy > /dev/null
+	touch $@
 
-evaluate: $(VENV)/.installed
-	$(PY) -m pipeline evaluate --gold $(GOLD) --out $(OUT)/evaluation
+extract: models/policy/config.cfg
+	$(PY) -m pipeline extract --corpus $(CORPUS) --out $(OUT) --n-process $(N_PROCESS) --model models/policy
+
+evaluate: models/policy/config.cfg
+	$(PY) -m pipeline evaluate --gold $(GOLD) --out $(OUT)/evaluation --model models/policy
 
 bench: $(VENV)/.installed
 	$(PY) -m pipeline bench

@@ -1,0 +1,80 @@
+"""The command line: ``python -m pipeline extract|evaluate|bench``.
+
+Each command is a thin wrapper over a plain function that tests call directly.
+Errors are one clear line and a non-zero exit, not a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Actors, demands and recommendations from policy texts, as tables.")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def extract(
+    corpus: Path = typer.Option(Path("corpus"), help="Folder of .txt documents (or one file)."),
+    out: Path = typer.Option(Path("out"), help="Where the tables go."),
+    n_process: int = typer.Option(1, help="Worker processes."),
+    model: Path = typer.Option(None, help="A built pipeline folder (default: models/policy, else the config)."),
+    max_mb: float = typer.Option(5.0, help="Refuse files larger than this many MB."),
+) -> None:
+    """Process a corpus into the seven tables, datapackage.json and tables.xlsx."""
+    from .corpus import DocumentError
+    from .extract import extract as run
+    from .nlp import load_pipeline
+
+    try:
+        nlp = load_pipeline(model)
+        summary = run(corpus, out, nlp=nlp, n_process=n_process, max_bytes=int(max_mb * 1e6))
+    except (DocumentError, FileNotFoundError) as err:
+        _fail(str(err))
+    typer.echo(summary.line())
+    if summary.failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def evaluate(
+    gold: Path = typer.Option(Path("annotations/gold"), help="A gold file or a folder of them."),
+    out: Path = typer.Option(Path("out/evaluation"), help="Where metrics.json goes."),
+    texts: list[Path] = typer.Option([Path("corpus"), Path("annotations/texts")],
+                                     help="Folders holding the gold documents' texts."),
+    model: Path = typer.Option(None, help="A built pipeline folder."),
+) -> None:
+    """Score the pipeline against gold annotations (ANNOTATION_GUIDE.md, Scoring)."""
+    from .evaluate import evaluate as run
+    from .nlp import load_pipeline
+
+    try:
+        run(gold, out, text_dirs=texts, nlp=load_pipeline(model), report=typer.echo)
+    except FileNotFoundError as err:
+        _fail(str(err))
+
+
+@app.command()
+def bench(
+    n_docs: int = typer.Option(200, help="Documents in the generated corpus."),
+    work: Path = typer.Option(Path("build/bench"), help="Scratch folder."),
+) -> None:
+    """Throughput and peak memory against spaCy's tokenizer + sentencizer."""
+    from .bench import run_benchmark
+
+    run_benchmark(n_docs=n_docs, work=work, report=typer.echo)
+
+
+def main() -> None:
+    app(prog_name="python -m pipeline")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

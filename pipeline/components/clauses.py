@@ -1,0 +1,286 @@
+"""Shallow clause helpers shared by the demand and recommendation taggers.
+
+Without a parser these work on tokens and actor spans: who stands left of a
+verb (the subject), where a complement ends, how coordinated actions split,
+who a pronoun or "we" points back to, and who a sentence reports.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from .actors import ACTORS_KEY, actor_root
+
+# Skipped between a subject and its verb ("Russia also proposes", "Russia has demanded").
+SKIP_BEFORE_VERB = {
+    "also", "additionally", "further", "furthermore", "again", "repeatedly", "explicitly",
+    "publicly", "formally", "now", "then", "has", "have", "had", "is", "are", "was", "were",
+    "did", "does", "do", "only", "even", "reportedly", "once", "already", "still", "strongly",
+    "firmly", "jointly", "recently", "previously", "therefore", "thus", "in", "turn", "too",
+    "meanwhile", "today", "yesterday", "specifically", "directly", "openly", "officially",
+    "likewise", "similarly", "consequently", "accordingly", "immediately", "urgently",
+}
+NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "cannot"}
+PRONOUNS = {"it": "thing", "he": "person", "she": "person", "they": "plural", "we": "issuer",
+            "i": "issuer", "its": "thing", "their": "plural", "our": "issuer"}
+CONDITION_MARKERS = {"if", "unless", "provided", "subject", "condition", "conditional", "assuming"}
+_CLAUSE_BREAK_AFTER_COMMA = {"while", "whereas", "but", "as", "although", "though", "since",
+                             "because", "so", "thereby", "thus", "yet"}
+_TRAILING = {".", ",", ";", ":", "!", "?", "”", "’", '"', "'", "…", "-", "–", "—"}
+_ING_EXCEPTIONS = {"thing", "bring", "king", "ring", "spring", "wing", "string", "sting", "during"}
+
+
+class DocContext:
+    """Actor spans of a document, indexed by token, with discourse memory."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.actors: list[Span] = sorted(doc.spans.get(ACTORS_KEY, []), key=lambda s: s.start)
+        self.actor_at: dict[int, Span] = {}
+        for span in self.actors:
+            for i in range(span.start, span.end):
+                self.actor_at[i] = span
+        self.issuer = self._issuer()
+        self.last_demander: str | None = None
+        self.last_addressees: list[str] = []
+
+    def _issuer(self) -> str | None:
+        """Who "we" are: the first actor of the title, else of the document."""
+        segments = self.doc.spans.get("segments", [])
+        title = next((s for s in segments if s.label_ == "title"), None)
+        for span in self.actors:
+            if title is not None and span.start >= title.end:
+                break
+            return span.kb_id_
+        return self.actors[0].kb_id_ if self.actors else None
+
+    def actors_in(self, start: int, end: int) -> list[Span]:
+        return [s for s in self.actors if s.start >= start and s.end <= end]
+
+    def resolve_pronoun(self, token_i: int) -> str | None:
+        """The actor a pronoun points back to: the latest fitting actor before it."""
+        kind = PRONOUNS.get(self.doc[token_i].lower_)
+        if kind == "issuer":
+            return self.issuer
+        sent_start = self.doc[token_i].sent.start
+        previous = [s for s in self.actors if s.end <= token_i]
+        if kind == "person":
+            previous = [s for s in previous if s.label_ == "person"]
+        elif kind in {"thing", "plural"}:
+            previous = [s for s in previous if s.label_ != "person"]
+        if not previous:
+            return None
+        # prefer the subject of the sentence before: the first actor of it not after a preposition
+        before = [s for s in previous if s.start < sent_start]
+        if before and not [s for s in previous if s.start >= sent_start]:
+            prev_sent = before[-1].sent
+            for span in [s for s in before if s.start >= prev_sent.start]:
+                if span.start == prev_sent.start or not _after_preposition(self.doc, span.start):
+                    return span.kb_id_
+        return previous[-1].kb_id_
+
+
+def _after_preposition(doc: Doc, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and doc[j].lower_ in {"the", "other", "some", "its", "their", "“", '"'}:
+        j -= 1
+    return j >= 0 and doc[j].lower_ in {
+        "of", "in", "on", "to", "with", "from", "by", "for", "near", "at", "against", "between",
+        "about", "into", "toward", "towards", "including", "like", "than", "and", "or", "among",
+    }
+
+
+def is_gerund(token) -> bool:
+    return token.is_lower and token.text.endswith("ing") and len(token.text) > 4 \
+        and token.lower_ not in _ING_EXCEPTIONS
+
+
+def subject_left(ctx: DocContext, i: int, *, strict: bool = True) -> tuple[list[str], int | None]:
+    """Actor ids of the subject left of the verb at token ``i`` (conjoined
+    subjects included), and the token index where the subject starts.
+
+    Pronouns are resolved. With ``strict`` only a subject right before the
+    verb counts (adverbs and auxiliaries skipped); otherwise the nearest actor
+    to the left of the verb in the sentence that does not follow a preposition.
+    """
+    doc = ctx.doc
+    sent_start = doc[i].sent.start
+    j = i - 1
+    while j >= sent_start and (doc[j].lower_ in SKIP_BEFORE_VERB or doc[j].text == ","):
+        if doc[j].text == ",":
+            # skip a parenthetical ", however," or an apposition ", Russia's foreign minister,"
+            k = j - 1
+            while k >= sent_start and doc[k].text != ",":
+                k -= 1
+            if k < sent_start or j - k > 8:
+                break
+            if ctx.actor_at.get(k - 1) is not None:
+                j = k - 1
+                break
+            j = k - 1
+            continue
+        j -= 1
+    if j >= sent_start and doc[j].lower_ in PRONOUNS and doc[j].lower_ not in {"its", "their", "our"}:
+        actor = ctx.resolve_pronoun(j)
+        return ([actor] if actor else []), j
+    if j >= sent_start and j in ctx.actor_at:
+        head = ctx.actor_at[j]
+        if head.id_ == "demonym" and not head.text.endswith("s") and head.end == i:
+            return [], None  # "the Russian demands": an adjective, the cue is a noun
+        ids, first = [], j
+        k = j
+        seen_and = False
+        while k >= sent_start:
+            span = ctx.actor_at.get(k)
+            if span is not None:
+                if span.kb_id_ not in ids:
+                    ids.insert(0, span.kb_id_)
+                first = span.start
+                k = span.start - 1
+            elif doc[k].lower_ in {"and", "the", "other", "its", "some", "both"} or (doc[k].text == "," and seen_and):
+                seen_and = seen_and or doc[k].lower_ == "and"
+                k -= 1
+            else:
+                break
+        # "The Russian statement should ...": a demonym that only modifies the subject
+        if head.end < i and doc[head.end].is_alpha and doc[head.end].lower_ not in SKIP_BEFORE_VERB:
+            return [], None
+        return ids, first
+    if strict:
+        return [], None
+    for k in range(i - 1, sent_start - 1, -1):
+        span = ctx.actor_at.get(k)
+        if span is not None and not _after_preposition(doc, span.start) \
+                and doc[span.end].text not in {"’s", "'s"}:
+            return [span.kb_id_], span.start
+    return [], None
+
+
+def actors_right(ctx: DocContext, i: int, limit: int) -> tuple[list[str], int]:
+    """Conjoined actors starting at token ``i`` ("the U.S. and other NATO countries");
+    returns their ids and the token after them (``i`` when none)."""
+    doc = ctx.doc
+    ids, k, end = [], i, i
+    while k < limit:
+        span = ctx.actor_at.get(k)
+        if span is not None:
+            if span.kb_id_ not in ids:
+                ids.append(span.kb_id_)
+            k = end = span.end
+        elif doc[k].lower_ in {"the", "and", ",", "other", "its", "both", "all", "some", "“", "”", '"'}:
+            k += 1
+        else:
+            break
+    return ids, end
+
+
+def clause_end(doc: Doc, start: int, limit: int, *, first_comma: bool = False) -> int:
+    """Where the complement that starts at ``start`` ends (exclusive), before ``limit``."""
+    depth = 0
+    k = start
+    while k < limit:
+        text = doc[k].text
+        if text == "(":
+            depth += 1
+        elif text == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            if text in {";", "—", "–"} or (text == ":" and k > start + 2):
+                break
+            if text == ",":
+                if first_comma:
+                    break
+                nxt = doc[k + 1] if k + 1 < limit else None
+                if nxt is not None and nxt.lower_ in _CLAUSE_BREAK_AFTER_COMMA:
+                    break
+                if nxt is not None and nxt.lower_ == "which" and "," not in [t.text for t in doc[k + 2:limit]]:
+                    break
+        k += 1
+    return trim_end(doc, start, k)
+
+
+def trim_end(doc: Doc, start: int, end: int) -> int:
+    while end > start and (doc[end - 1].text in _TRAILING or doc[end - 1].is_space):
+        end -= 1
+    # a closing parenthetical that only adds an aside: "(which includes ...)"
+    if end > start and doc[end - 1].text == ")":
+        k = end - 1
+        while k > start and doc[k].text != "(":
+            k -= 1
+        if k > start and k + 1 < end and doc[k + 1].lower_ in {"which", "including", "e.g.", "i.e.", "see"}:
+            end = k
+            while end > start and (doc[end - 1].text in _TRAILING or doc[end - 1].is_space):
+                end -= 1
+    return end
+
+
+def split_actions(doc: Doc, start: int, end: int, *, after_to: bool = False) -> list[tuple[int, int]]:
+    """Split coordinated actions: "to X and to Y", "X while also Y-ing", "X-ing ..., and Y-ing"."""
+    cuts: list[tuple[int, int]] = []  # (end of left part, start of right part)
+    gerund_start = is_gerund(doc[start])
+    depth = 0
+    for k in range(start + 1, end - 1):
+        text = doc[k].lower_
+        depth += text == "("
+        depth -= text == ")"
+        if depth > 0:
+            continue
+        if after_to and text in {"and", "or"} and doc[k + 1].lower_ == "to" and k + 2 < end \
+                and doc[k + 2].is_lower:
+            cuts.append((k, k + 2))
+        elif text == "while":
+            nxt = k + 1
+            while nxt < end and doc[nxt].lower_ in {"also", "simultaneously", "at", "the", "same", "time"}:
+                nxt += 1
+            if nxt < end and is_gerund(doc[nxt]):
+                cuts.append((k, nxt))
+        elif gerund_start and text == "and" and doc[k - 1].text == "," and is_gerund(doc[k + 1]):
+            cuts.append((k - 1, k + 1))
+    parts, left = [], start
+    for cut_end, cut_start in cuts:
+        parts.append((left, trim_end(doc, left, cut_end)))
+        left = cut_start
+    parts.append((left, end))
+    return [(a, b) for a, b in parts if b > a]
+
+
+def reported_speaker(ctx: DocContext, sent: Span, reporting: set[str], according: list[str]) -> tuple[list[str], int] | None:
+    """The actor(s) a sentence reports and the reporting verb's index: "X said (that) ...",
+    "..., X said." , "..., said X.", "according to X"."""
+    doc = ctx.doc
+    lowers = [t.lower_ for t in sent]
+    for phrase in according:
+        words = phrase.split()
+        for k in range(len(lowers) - len(words) + 1):
+            if lowers[k:k + len(words)] == words:
+                ids, _ = actors_right(ctx, sent.start + k + len(words), sent.end)
+                if ids:
+                    return ids, sent.start + k
+    for token in sent:
+        if token.lower_ not in reporting:
+            continue
+        ids, _ = subject_left(ctx, token.i)
+        if ids:
+            return ids, token.i
+        ids, _ = actors_right(ctx, token.i + 1, sent.end)
+        if ids and token.i > sent.start and doc[token.i - 1].text == ",":
+            return ids, token.i
+    return None
+
+
+def has_condition(sent: Span) -> bool:
+    lowers = {t.lower_ for t in sent}
+    return bool(lowers & {"unless"}) or "subject to" in sent.text.lower() or \
+        "provided that" in sent.text.lower() or "on condition" in sent.text.lower() or "if" in lowers
+
+
+def roots(ctx: DocContext, ids: list[str]) -> set[str]:
+    affiliations = ctx.doc._.affiliations or {}
+    from ..resources import root_of
+    return {root_of(i, affiliations.get(i)) for i in ids}
+
+
+__all__ = [
+    "DocContext", "subject_left", "actors_right", "clause_end", "split_actions", "trim_end",
+    "reported_speaker", "has_condition", "is_gerund", "roots", "actor_root", "NEGATIONS",
+]

@@ -1,0 +1,421 @@
+"""The demand tagger (ANNOTATION_GUIDE.md, DEMAND).
+
+Finds cue words from ``resources/demand_cues.json`` and, for each, the frame
+that fits: who demands (subject, passive agent, possessor, reporting speaker,
+or the running demander of the paragraph), from whom (object, ``that``-clause
+subject, ``from X``, else actors named in the content, else the addressees
+last named), and what (the complement, split into distinct actions).
+Negated, hypothetical and recommended demands are left out. Writes
+``doc.spans["demands"]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from .. import extensions  # noqa: F401
+from ..layout import ANNOTATED_KINDS
+from ..resources import load_demand_cues
+from .clauses import (
+    NEGATIONS, DocContext, actors_right, clause_end, has_condition, is_gerund,
+    reported_speaker, roots, split_actions, subject_left,
+)
+
+DEMANDS_KEY = "demands"
+_MODALS = {"may", "might", "would", "could", "will", "should", "must", "can", "shall"}
+_PASSIVE_AUX = {"is", "was", "were", "are", "been", "being", "be"}
+# Forms that are nouns as often as verbs: they need a subject right before them.
+_AMBIGUOUS = {"demand", "demands", "request", "requests", "call", "calls", "appeal", "appeals",
+              "offer", "offers", "want", "wants", "press", "push", "pressure", "pressures",
+              "proposal", "proposals", "call for", "calls for", "call on", "calls on"}
+_PARTICIPIAL_OPENERS = {"while", "by", "after", "when", "in", "before", "besides", "also"}
+# An object never starts with these: "the terms it proposes would be ..." is a relative clause.
+_NOT_OBJECT = {"to", "that", "for", ",", ".", "would", "will", "is", "are", "was", "were", "could",
+               "should", "may", "might", "can", "has", "have", "had", "be", "by", "in", "on", "at",
+               "and", "or", "with", "as", "if", "when", "so", "'", "’", ")", ":", ";", "-", "—"}
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
+_THAT_SKIP = {"should", "must", "shall", "would", "immediately", "also", "urgently", "quickly",
+              "fully", "not", "to", "be", "allowed", "promptly"}
+
+
+@dataclass
+class Demand:
+    start: int
+    end: int
+    demander: str | None
+    addressees: list[str]
+    cue: str
+    confidence: float
+    conditional: bool = False
+    explicit: list[str] = field(default_factory=list)
+
+
+class DemandTagger:
+    """Tags demands: content spans with demander, addressees and cue."""
+
+    def __init__(self, nlp: Language, name: str = "policy_demands") -> None:
+        self.nlp = nlp
+        self.name = name
+        self.cues = load_demand_cues()
+        self._build()
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
+        self.cues = load_demand_cues()
+        self._build()
+
+    def _build(self) -> None:
+        make = self.nlp.make_doc
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.frames: dict[str, list[str]] = {}
+        for entry in self.cues["cues"]:
+            self.matcher.add(entry["cue"], [make(f) for f in entry["forms"]])
+            self.frames[entry["cue"]] = entry["frames"]
+        self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.phrases.add("necessity", [make(p) for p in self.cues["necessity_cues"]])
+        self.phrases.add("obligation", [make(p) for p in self.cues["obligation_cues"] if p != "must"])
+        self.phrases.add("continuation", [make(p) for p in self.cues["continuation_cues"]])
+        self.nouns = set(self.cues["nominal_cues"]["nouns"])
+        self.reporting = set(self.cues["reporting_verbs"])
+
+    # -- finding --------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.find(doc))
+        return doc
+
+    def find(self, doc: Doc) -> list[Demand]:
+        ctx = DocContext(doc)
+        found: list[Demand] = []
+        segments = [s for s in doc.spans.get("segments", []) if s.label_ in ANNOTATED_KINDS]
+        cue_matches = sorted(self.matcher(doc), key=lambda m: (m[1], -m[2]))
+        phrase_matches = sorted(self.phrases(doc), key=lambda m: m[1])
+        last_sent_with_demand: tuple[int, int] | None = None  # (segment index, sentence start)
+        for seg_index, segment in enumerate(segments):
+            for sent in segment.sents:
+                sent_found: list[Demand] = []
+                used: set[int] = set()
+                for match_id, start, end in cue_matches:
+                    if start < sent.start or start >= sent.end or start in used:
+                        continue
+                    cue = self.nlp.vocab.strings[match_id]
+                    prev_in_par = last_sent_with_demand is not None and last_sent_with_demand[0] == seg_index
+                    demand = self._verb_cue(ctx, sent, cue, start, end, prev_in_par)
+                    if demand:
+                        sent_found.extend(demand)
+                        used.update(range(start, end))
+                for match_id, start, end in phrase_matches:
+                    if start < sent.start or start >= sent.end:
+                        continue
+                    kind = self.nlp.vocab.strings[match_id]
+                    prev_in_par = last_sent_with_demand is not None and last_sent_with_demand[0] == seg_index
+                    sent_found.extend(self._phrase_cue(ctx, sent, kind, start, end, prev_in_par))
+                sent_found.extend(self._nominal(ctx, sent))
+                sent_found.extend(self._reported_modal(ctx, sent))
+                sent_found = _drop_overlaps(sent_found)
+                if sent_found:
+                    last_sent_with_demand = (seg_index, sent.start)
+                    for demand in sent_found:
+                        demand.conditional = has_condition(sent)
+                        ctx.last_demander = demand.demander or ctx.last_demander
+                        if demand.explicit:
+                            ctx.last_addressees = demand.explicit
+                found.extend(sent_found)
+        return found
+
+    def _addressees(self, ctx: DocContext, demander: str | None, explicit: list[str],
+                    parts: list[tuple[int, int]]) -> list[str]:
+        if explicit:
+            return explicit
+        demander_roots = roots(ctx, [demander]) if demander else set()
+        inside = []
+        for a, b in parts:
+            for span in ctx.actors_in(a, b):
+                if roots(ctx, [span.kb_id_]) & demander_roots or span.kb_id_ in inside:
+                    continue
+                inside.append(span.kb_id_)
+        return inside or list(ctx.last_addressees)
+
+    def _make(self, ctx, parts, demander, explicit, cue, confidence) -> list[Demand]:
+        addressees = self._addressees(ctx, demander, explicit, parts)
+        return [Demand(a, b, demander, addressees, cue, confidence, explicit=explicit)
+                for a, b in parts if b - a >= 1]
+
+    def _verb_cue(self, ctx: DocContext, sent: Span, cue: str, start: int, end: int,
+                  prev_in_par: bool) -> list[Demand]:
+        doc = ctx.doc
+        form = doc[start:end].text.lower()
+        before = [t for t in doc[max(sent.start, start - 3):start]]
+        if any(t.lower_ in NEGATIONS for t in before):
+            return []
+        k = start - 1
+        while k >= sent.start and doc[k].lower_ in {"also", "additionally", "further", "again", "not"}:
+            k -= 1
+        if k >= sent.start and (doc[k].lower_ in _MODALS or doc[k].lower_ == "to"):
+            return []  # hypothetical ("would seek"), recommended ("should call for"), infinitive
+        passive = k >= sent.start and doc[k].lower_ in _PASSIVE_AUX and form.endswith(("ed", "ed on", "ed upon", "told", "asked"))
+        participial = is_gerund(doc[start]) and (
+            start == sent.start or doc[start - 1].lower_ in _PARTICIPIAL_OPENERS and start - 1 == sent.start)
+        if is_gerund(doc[start]) and not participial and not demander_ids_possible(ctx, start):
+            return []
+        demander_ids, _ = subject_left(ctx, start)
+        if passive:
+            addressee_subject = demander_ids
+            demander_ids = []
+        if not demander_ids and not participial and not passive:
+            if form in _AMBIGUOUS:
+                return []
+            demander_ids, _ = subject_left(ctx, start, strict=False)
+            if not demander_ids:
+                speaker = reported_speaker(ctx, sent, self.reporting, self.cues["according_to"])
+                demander_ids = speaker[0] if speaker else []
+        limit = sent.end
+        for frame in self.frames[cue]:
+            if frame == "continuation":
+                if not prev_in_par or not demander_ids or demander_ids[0] != ctx.last_demander:
+                    continue
+                content_start = end
+                parts = split_actions(doc, content_start, clause_end(doc, content_start, limit), after_to=True)
+                return self._make(ctx, parts, demander_ids[0], [], cue, 0.6)
+            result = self._frame(ctx, frame, end, limit, participial)
+            if result is None:
+                continue
+            parts, explicit, agent = result
+            if passive:
+                demander = agent[0] if agent else ctx.last_demander
+                explicit = explicit or addressee_subject
+            elif participial:
+                after = parts[-1][1] if parts else end
+                while after < limit and doc[after].text != ",":
+                    after += 1
+                ids, _ = actors_right(ctx, after + 1, limit) if after < limit else ([], 0)
+                if not ids:
+                    return []  # "by proposing ...": a means, not a demand made by someone
+                demander = ids[0]
+            else:
+                demander = demander_ids[0] if demander_ids else ctx.last_demander
+            if demander is None:
+                return []
+            confidence = 0.8 if explicit else 0.65
+            return self._make(ctx, parts, demander, explicit, cue, confidence)
+        return []
+
+    def _frame(self, ctx: DocContext, frame: str, end: int, limit: int, participial: bool):
+        """Content parts, explicit addressees and passive agent for one frame, or None."""
+        doc = ctx.doc
+        if end >= limit:
+            return None
+        agent: list[str] = []
+        k = end
+        if doc[k].lower_ == "by":  # passive agent: "was urged by the E3 to ..."
+            agent, k2 = actors_right(ctx, k + 1, limit)
+            if agent:
+                k = k2
+        nxt = doc[k].lower_ if k < limit else ""
+        if frame == "addressee_to":
+            ids, j = actors_right(ctx, k, limit)
+            if not ids:
+                # "called on all parties to ...": a short addressee that is no named actor
+                j = k
+                while j < min(limit, k + 4) and doc[j].lower_ != "to" and doc[j].is_alpha:
+                    j += 1
+                if j >= limit or doc[j].lower_ != "to" or j == k:
+                    if not (agent and nxt == "to"):
+                        return None
+            if j < limit and doc[j].lower_ == "to" and j + 1 < limit and doc[j + 1].is_lower \
+                    and doc[j + 1].lower_ not in _DETERMINERS:
+                start = j + 1
+                stop = clause_end(doc, start, limit, first_comma=participial)
+                return split_actions(doc, start, stop, after_to=True), ids, agent
+            return None
+        if frame == "that" and nxt == "that":
+            ids, j = actors_right(ctx, k + 1, limit)
+            while j < limit and doc[j].lower_ in _THAT_SKIP:
+                j += 1
+            stop = clause_end(doc, j, limit)
+            return (split_actions(doc, j, stop) if stop > j else None), ids, agent
+        if frame == "to" and nxt == "to" and k + 1 < limit and doc[k + 1].is_lower:
+            stop = clause_end(doc, k + 1, limit, first_comma=participial)
+            return split_actions(doc, k + 1, stop, after_to=True), [], agent
+        if frame == "for" and nxt in {"for", "on", "upon"}:
+            ids, j = actors_right(ctx, k + 1, limit)
+            if ids and j < limit and doc[j].lower_ == "to":
+                stop = clause_end(doc, j + 1, limit, first_comma=participial)
+                return split_actions(doc, j + 1, stop, after_to=True), ids, agent
+            stop = clause_end(doc, k + 1, limit, first_comma=participial)
+            stop, explicit = _cut_from(ctx, k + 1, stop)
+            return ([(k + 1, stop)] if stop > k + 1 else None), explicit, agent
+        if frame in {"object", "object_from", "want_object"} and nxt not in _NOT_OBJECT:
+            if k in ctx.actor_at and frame != "want_object":
+                return None
+            stop = clause_end(doc, k, limit, first_comma=participial)
+            stop, explicit = _cut_from(ctx, k, stop)
+            if frame == "object_from" and not explicit:
+                return None
+            return ([(k, stop)] if stop > k else None), explicit, agent
+        return None
+
+    def _phrase_cue(self, ctx: DocContext, sent: Span, kind: str, start: int, end: int,
+                    prev_in_par: bool) -> list[Demand]:
+        doc = ctx.doc
+        limit = sent.end
+        if kind == "necessity":
+            k = start - 1
+            while k > sent.start and doc[k].lower_ != "that":
+                k -= 1
+            if doc[k].lower_ != "that" or k + 1 >= start:
+                return []
+            speaker = reported_speaker(ctx, sent, self.reporting, self.cues["according_to"])
+            demander = speaker[0][0] if speaker else (subject_left(ctx, k, strict=False)[0] or [None])[0]
+            if demander is None:
+                return []
+            return self._make(ctx, [(k + 1, start)], demander, [], "is a necessity", 0.6)
+        if kind == "obligation":
+            if not prev_in_par or ctx.last_demander is None:
+                return []
+            ids, _ = subject_left(ctx, start)
+            demander = ctx.last_demander
+            explicit = [i for i in ids if not roots(ctx, [i]) & roots(ctx, [demander])]
+            stop = clause_end(doc, end, limit)
+            return self._make(ctx, split_actions(doc, end, stop, after_to=True), demander, explicit,
+                              doc[start:end].text.lower(), 0.55)
+        if kind == "continuation":
+            if start != sent.start or not prev_in_par or ctx.last_demander is None:
+                return []
+            stop = clause_end(doc, end, limit)
+            return self._make(ctx, [(end, stop)], ctx.last_demander, [], "continuation", 0.5)
+        return []
+
+    def _nominal(self, ctx: DocContext, sent: Span) -> list[Demand]:
+        """"Russia's demand for X"; "Among Russia's demands to the U.S. is X"; "the demand is that X"."""
+        doc = ctx.doc
+        out = []
+        for token in sent:
+            if token.lower_ not in self.nouns or token.i + 1 >= sent.end:
+                continue
+            demander = _possessor(ctx, token.i)
+            j = token.i + 1
+            explicit: list[str] = []
+            if doc[j].lower_ in {"to", "on", "from", "of"} and j + 1 < sent.end:
+                explicit, j2 = actors_right(ctx, j + 1, sent.end)
+                if explicit:
+                    ctx.last_addressees = explicit
+                    j = j2
+            if demander is None:
+                continue
+            if doc[j].lower_ == "for" and j + 1 < sent.end:
+                stop = clause_end(doc, j + 1, sent.end)
+                out.extend(self._make(ctx, [(j + 1, stop)], demander, explicit, token.lower_ + " for", 0.6))
+                continue
+            copula = next((t.i for t in doc[j:sent.end] if t.lower_ in {"is", "are", "was", "were"}), None)
+            if copula is None or copula + 1 >= sent.end:
+                continue
+            among = doc[sent.start].lower_ == "among"
+            nxt = doc[copula + 1].lower_
+            if among or nxt in {"that", "to"}:
+                c = copula + 2 if nxt in {"that", "to"} else copula + 1
+                stop = clause_end(doc, c, sent.end)
+                out.extend(self._make(ctx, [(c, stop)], demander, explicit, token.lower_, 0.6))
+        return out
+
+    def _reported_modal(self, ctx: DocContext, sent: Span) -> list[Demand]:
+        """"The presidents said the EU should pay ...": an actor asking another to act."""
+        doc = ctx.doc
+        speaker = reported_speaker(ctx, sent, self.reporting, self.cues["according_to"])
+        if not speaker:
+            return []
+        speaker_ids, verb_i = speaker
+        out = []
+        for token in sent:
+            if token.lower_ not in {"should", "must", "needs", "has", "ought"}:
+                continue
+            k = token.i + 1
+            if token.lower_ in {"needs", "has", "ought"}:
+                if k >= sent.end or doc[k].lower_ != "to":
+                    continue
+                k += 1
+            if k < sent.end and doc[k].lower_ in NEGATIONS | {"be"}:
+                continue
+            targets, _ = subject_left(ctx, token.i)
+            if not targets or roots(ctx, targets) & roots(ctx, speaker_ids):
+                continue
+            limit = verb_i - 1 if verb_i > token.i else sent.end
+            stop = clause_end(doc, k, limit)
+            out.extend(self._make(ctx, split_actions(doc, k, stop), speaker_ids[0], targets,
+                                  token.lower_, 0.6))
+        return out
+
+    # -- writing --------------------------------------------------------------
+    def set_annotations(self, doc: Doc, demands: list[Demand]) -> None:
+        spans = []
+        for demand in demands:
+            span = Span(doc, demand.start, demand.end, label="DEMAND")
+            span._.demander = demand.demander
+            span._.addressees = list(demand.addressees)
+            span._.cue = demand.cue
+            span._.confidence = demand.confidence
+            span._.source = "rule"
+            span._.conditional = demand.conditional
+            spans.append(span)
+        doc.spans[DEMANDS_KEY] = spans
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        import srsly
+        from spacy.util import ensure_path
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "cues.json", self.cues)
+
+    def from_disk(self, path, *, exclude=tuple()) -> "DemandTagger":
+        import srsly
+        from spacy.util import ensure_path
+        self.cues = srsly.read_json(ensure_path(path) / "cues.json")
+        self._build()
+        return self
+
+
+def _possessor(ctx: DocContext, i: int) -> str | None:
+    """The actor owning a noun: "Russia’s (most important) demands", "the Russian demand"."""
+    doc = ctx.doc
+    k = i - 1
+    steps = 0
+    while k >= 0 and steps < 4 and doc[k].is_lower and doc[k].is_alpha \
+            and doc[k].lower_ not in {"the", "a", "of", "its", "their"}:
+        k -= 1
+        steps += 1
+    if k >= 0 and doc[k].text in {"’s", "'s"} and (k - 1) in ctx.actor_at:
+        return ctx.actor_at[k - 1].kb_id_
+    if k >= 0 and k in ctx.actor_at and ctx.actor_at[k].end == k + 1 and doc[i - 1].i == k:
+        return ctx.actor_at[k].kb_id_
+    return None
+
+
+def demander_ids_possible(ctx: DocContext, i: int) -> bool:
+    """A gerund cue ("insisting") is a demand only with an actor subject before it."""
+    return bool(subject_left(ctx, i)[0])
+
+
+def _cut_from(ctx: DocContext, start: int, stop: int) -> tuple[int, list[str]]:
+    """Cut "... from the U.S. and NATO" off a content span: the addressees."""
+    doc = ctx.doc
+    for k in range(start + 1, stop):
+        if doc[k].lower_ == "from":
+            ids, end = actors_right(ctx, k + 1, stop + 1)
+            if ids and end >= stop:
+                return k, ids
+    return stop, []
+
+
+def _drop_overlaps(demands: list[Demand]) -> list[Demand]:
+    kept: list[Demand] = []
+    for demand in sorted(demands, key=lambda d: (-d.confidence, d.start)):
+        if all(demand.end <= k.start or demand.start >= k.end for k in kept):
+            kept.append(demand)
+    return sorted(kept, key=lambda d: d.start)
+
+
+@Language.factory("policy_demands")
+def make_demand_tagger(nlp: Language, name: str) -> DemandTagger:
+    return DemandTagger(nlp, name)

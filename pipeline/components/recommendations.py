@@ -1,0 +1,260 @@
+"""The recommendation tagger (ANNOTATION_GUIDE.md, RECOMMENDATION).
+
+Frames, with cues from ``resources/recommendation_cues.json``:
+``TARGET (adv) MODAL ACTION`` ("Poland could indicate ..."), ``TARGET may
+consider/wish to ...``, ``TARGET's goal should be to ACTION``, ``the desired
+response of TARGET ... would be to ACTION``, ``it is advisable that TARGET ...``
+and ``This can be achieved by ACTION`` (targets of the recommendation before).
+A modal whose subject is not an actor, a negated modal, and predictions
+("could become", "may be used") are not advice. Writes ``doc.spans["recommendations"]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from .. import extensions  # noqa: F401
+from ..layout import ANNOTATED_KINDS
+from ..resources import load_recommendation_cues
+from .clauses import (
+    NEGATIONS, DocContext, actors_right, clause_end, has_condition, split_actions, subject_left,
+)
+from .demands import DEMANDS_KEY
+
+RECOMMENDATIONS_KEY = "recommendations"
+_ADVERBS = {"also", "therefore", "thus", "then", "still", "now", "instead", "further", "first",
+            "perhaps", "even", "additionally", "furthermore", "urgently", "immediately", "clearly"}
+
+
+@dataclass
+class Recommendation:
+    start: int
+    end: int
+    targets: list[str]
+    modality: str
+    confidence: float
+    conditional: bool = False
+
+
+class RecommendationTagger:
+    """Tags recommended actions with their targets and modality."""
+
+    def __init__(self, nlp: Language, name: str = "policy_recommendations") -> None:
+        self.nlp = nlp
+        self.name = name
+        self.cues = load_recommendation_cues()
+        self._build()
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
+        self.cues = load_recommendation_cues()
+        self._build()
+
+    def _build(self) -> None:
+        make = self.nlp.make_doc
+        self.modals = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.modals.add("modal", [make(m) for m in self.cues["modals"]])
+        self.modals.add("option", [make(self.cues["option_modal"])])
+        self.means = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.means.add("means", [make(m) for m in self.cues["means_cues"]])
+        self.not_actions = set(self.cues["not_actions"])
+        self.be_allowed = set(self.cues["be_allowed"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.find(doc))
+        return doc
+
+    def find(self, doc: Doc) -> list[Recommendation]:
+        ctx = DocContext(doc)
+        demand_tokens = {i for s in doc.spans.get(DEMANDS_KEY, []) for i in range(s.start, s.end)}
+        segments = [s for s in doc.spans.get("segments", []) if s.label_ in ANNOTATED_KINDS]
+        modal_matches = sorted(self.modals(doc), key=lambda m: (m[1], -m[2]))
+        means_matches = {m[1]: m for m in self.means(doc)}
+        found: list[Recommendation] = []
+        last_targets: list[str] = []
+        last_modality = ""
+        for segment in segments:
+            for sent in segment.sents:
+                sent_found: list[Recommendation] = []
+                taken: set[int] = set()
+                for token in sent:
+                    if token.i in means_matches and last_targets and token.i == _first_word(sent):
+                        _, start, end = means_matches[token.i]
+                        stop = clause_end(doc, end, sent.end)
+                        modality = doc[start + 1].lower_
+                        for a, b in split_actions(doc, end, stop):
+                            sent_found.append(Recommendation(a, b, list(last_targets), modality, 0.6))
+                        taken.update(range(start, sent.end))
+                sent_found += self._goal(ctx, sent, taken)
+                sent_found += self._response(ctx, sent, taken)
+                sent_found += self._impersonal(ctx, sent, taken)
+                for match_id, start, end in modal_matches:
+                    if start < sent.start or start >= sent.end or start in taken:
+                        continue
+                    kind = self.nlp.vocab.strings[match_id]
+                    sent_found += self._modal(ctx, sent, kind, start, end, demand_tokens)
+                    taken.update(range(start, end))
+                sent_found = [r for r in sent_found if not demand_tokens & set(range(r.start, r.end))]
+                for rec in sent_found:
+                    rec.conditional = has_condition(sent)
+                if sent_found:
+                    last_targets = sent_found[-1].targets
+                    last_modality = sent_found[-1].modality
+                found.extend(sent_found)
+        del last_modality
+        return sorted(found, key=lambda r: r.start)
+
+    def _action_start(self, doc: Doc, k: int, limit: int) -> int | None:
+        """First token of the action after a modal, or None for a prediction or assessment."""
+        while k < limit and doc[k].lower_ in _ADVERBS:
+            k += 1
+        if k >= limit or doc[k].lower_ in NEGATIONS:
+            return None
+        word = doc[k].lower_
+        if word == "be":
+            nxt = doc[k + 1].lower_ if k + 1 < limit else ""
+            return k if nxt in self.be_allowed else None
+        if word in self.not_actions or not doc[k].is_alpha or not doc[k].is_lower:
+            return None
+        return k
+
+    def _modal(self, ctx: DocContext, sent: Span, kind: str, start: int, end: int,
+               demand_tokens: set[int]) -> list[Recommendation]:
+        doc = ctx.doc
+        modality = doc[start:end].text.lower().replace(" also", "")
+        k = end
+        if kind == "option":
+            # "Congress may consider ...", "Members may wish to ...": an option, not a prediction
+            j = k
+            while j < sent.end and doc[j].lower_ in _ADVERBS - {"also"}:
+                j += 1
+            if j >= sent.end or doc[j].lower_ not in set(self.cues["option_verbs"]) - {"also"}:
+                if not (doc[j].lower_ == "also" and j + 1 < sent.end
+                        and doc[j + 1].lower_ in self.cues["option_verbs"]):
+                    return []
+        action = self._action_start(doc, k, sent.end)
+        if action is None or action in demand_tokens:
+            return []
+        targets, _ = subject_left(ctx, start)
+        if not targets:
+            return []
+        stop = clause_end(doc, action, sent.end)
+        return [Recommendation(a, b, targets, modality, 0.7) for a, b in split_actions(doc, action, stop)]
+
+    def _goal(self, ctx: DocContext, sent: Span, taken: set[int]) -> list[Recommendation]:
+        """"Poland’s goal should be to avoid ..."."""
+        doc = ctx.doc
+        out = []
+        for token in sent:
+            if token.lower_ not in self.cues["goal_nouns"] or token.i < 2:
+                continue
+            j = token.i - 1
+            while j > sent.start and doc[j].is_lower and doc[j].is_alpha:
+                j -= 1
+            if doc[j].text not in {"’s", "'s"} or (j - 1) not in ctx.actor_at:
+                continue
+            target = ctx.actor_at[j - 1].kb_id_
+            words = [t.lower_ for t in doc[token.i + 1:token.i + 5]]
+            for modal in ("should", "must", "could", "would"):
+                if words[:3] == [modal, "be", "to"]:
+                    a = token.i + 4
+                    stop = clause_end(doc, a, sent.end)
+                    out += [Recommendation(x, y, [target], modal, 0.75) for x, y in split_actions(doc, a, stop)]
+                    taken.update(range(token.i, token.i + 4))
+        return out
+
+    def _response(self, ctx: DocContext, sent: Span, taken: set[int]) -> list[Recommendation]:
+        """"The desired response of the NATO countries ... would be to call for ..."."""
+        doc = ctx.doc
+        out = []
+        for token in sent:
+            if token.lower_ not in self.cues["response_nouns"] or token.i == 0:
+                continue
+            if doc[token.i - 1].lower_ not in self.cues["response_adjectives"]:
+                continue
+            if token.i + 1 >= sent.end or doc[token.i + 1].lower_ not in {"of", "for", "by"}:
+                continue
+            targets, _ = actors_right(ctx, token.i + 2, sent.end)
+            if not targets:
+                continue
+            for t in doc[token.i:sent.end]:
+                words = [w.lower_ for w in doc[t.i:t.i + 3]]
+                if words in (["would", "be", "to"], ["should", "be", "to"], ["is", "to", "be"]) or words[:2] == ["is", "to"]:
+                    n = 3 if words[1] == "be" else 2
+                    a = t.i + n
+                    stop = clause_end(doc, a, sent.end)
+                    modality = " ".join(words[:2]) if words[1] == "be" else "is"
+                    out += [Recommendation(x, y, targets, modality, 0.7) for x, y in split_actions(doc, a, stop)]
+                    taken.update(range(token.i, t.i + n))
+                    break
+        return out
+
+    def _impersonal(self, ctx: DocContext, sent: Span, taken: set[int]) -> list[Recommendation]:
+        """"It is advisable that NATO (should) ...", "it is essential for the EU to ..."."""
+        doc = ctx.doc
+        out = []
+        for token in sent:
+            if token.lower_ != "it" or token.i + 3 >= sent.end:
+                continue
+            if doc[token.i + 1].lower_ not in {"is", "would", "will", "remains"}:
+                continue
+            j = token.i + 2
+            if doc[j].lower_ == "be":
+                j += 1
+            if doc[j].lower_ in {"therefore", "also", "thus"}:
+                j += 1
+            if doc[j].lower_ not in self.cues["impersonal_adjectives"] or j + 1 >= sent.end:
+                continue
+            if doc[j + 1].lower_ not in {"that", "for"}:
+                continue
+            targets, k = actors_right(ctx, j + 2, sent.end)
+            if not targets:
+                continue
+            while k < sent.end and doc[k].lower_ in {"should", "must", "to", "also"}:
+                k += 1
+            stop = clause_end(doc, k, sent.end)
+            modality = f"{doc[token.i + 1].lower_} {doc[j].lower_}"
+            out += [Recommendation(a, b, targets, modality, 0.7) for a, b in split_actions(doc, k, stop)]
+            taken.update(range(token.i, k))
+        return out
+
+    def set_annotations(self, doc: Doc, recommendations: list[Recommendation]) -> None:
+        spans = []
+        for rec in recommendations:
+            span = Span(doc, rec.start, rec.end, label="RECOMMENDATION")
+            span._.targets = list(rec.targets)
+            span._.modality = rec.modality
+            span._.confidence = rec.confidence
+            span._.source = "rule"
+            span._.conditional = rec.conditional
+            spans.append(span)
+        doc.spans[RECOMMENDATIONS_KEY] = spans
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        import srsly
+        from spacy.util import ensure_path
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "cues.json", self.cues)
+
+    def from_disk(self, path, *, exclude=tuple()) -> "RecommendationTagger":
+        import srsly
+        from spacy.util import ensure_path
+        self.cues = srsly.read_json(ensure_path(path) / "cues.json")
+        self._build()
+        return self
+
+
+def _first_word(sent: Span) -> int:
+    for token in sent:
+        if not token.is_space and not token.is_punct:
+            return token.i
+    return sent.start
+
+
+@Language.factory("policy_recommendations")
+def make_recommendation_tagger(nlp: Language, name: str) -> RecommendationTagger:
+    return RecommendationTagger(nlp, name)
