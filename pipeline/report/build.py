@@ -83,7 +83,8 @@ def snippet(text: str) -> str:
 def _details(row, *parts: str) -> str:
     """``parts``, then the row's confidence and source where known, joined by dots."""
     confidence = confidence_text(row.confidence)
-    extra = (f"confidence {confidence}" if confidence else "", row.source)
+    conditional = "conditional" if getattr(row, "conditional", "") == "True" else ""
+    extra = (conditional, f"confidence {confidence}" if confidence else "", row.source)
     return " · ".join(p for p in (*parts, *extra) if p)
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.corpus import canonical_text, text_sha256
+
 REQUIRED_COLUMNS = {
     "documents": ["doc_id", "title", "number", "date", "path", "sha256", "n_chars", "n_tokens", "n_sentences"],
     "segments": ["doc_id", "segment_id", "kind", "section", "start_char", "end_char", "text"],
@@ -46,17 +48,6 @@ class Tables:
     actors: pd.DataFrame
     demands: pd.DataFrame
     recommendations: pd.DataFrame
-
-
-def canonical_text(raw: bytes) -> str:
-    """The canonical text of a document (ANNOTATION_GUIDE.md, "Text and offsets").
-
-    Same rule as ``pipeline.corpus.canonical_text`` of the foundation.
-    """
-    text = raw.decode("utf-8")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_ids(cell: str) -> list[str]:
@@ -124,9 +115,12 @@ def read_texts(tables: Tables, out_dir: Path) -> dict[str, str]:
     for row in tables.documents.itertuples(index=False):
         path = resolve_text_path(row.path, out_dir)
         try:
-            texts[row.doc_id] = canonical_text(path.read_bytes())
+            text = canonical_text(path.read_bytes())
         except UnicodeDecodeError as error:
             raise ReportError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})") from None
+        if row.sha256 and text_sha256(text) != row.sha256:
+            raise ReportError(f"{path}: changed since the tables were extracted (sha256 differs); extract again")
+        texts[row.doc_id] = text
     for name in ("segments", *SPAN_TABLES):
         check_offsets(name, getattr(tables, name), texts, out_dir / f"{name}.csv")
     return texts

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.report.tables import REQUIRED_COLUMNS, canonical_text
+from pipeline.corpus import canonical_text
+from pipeline.report.tables import REQUIRED_COLUMNS
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_TEXT = REPO / "corpus" / "seed-article.txt"

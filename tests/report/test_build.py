@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.report import ReportError, build_report
 
-from .fixtures import seed_document, synthetic_documents, write_extract_output
+from .fixtures import FixtureDocument, annotate, seed_document, synthetic_documents, write_extract_output
 
 LABEL_TABLES = {"ACTOR": "mentions", "DEMAND": "demands", "RECOMMENDATION": "recommendations"}
 SVG = "{http://www.w3.org/2000/svg}"
@@ -154,3 +154,21 @@ def test_command_line_error_is_one_line(tmp_path):
 def test_report_error_is_raised_for_a_missing_folder(tmp_path):
     with pytest.raises(ReportError):
         build_report(tmp_path)
+
+
+def test_element_ids_are_unique_on_every_page(built_report):
+    for path in built_report.index.parent.rglob("*.html"):
+        ids = read_page(path).ids
+        assert len(ids) == len(set(ids)), path.name
+
+
+def test_two_rows_on_the_same_span_get_two_badges_and_distinct_ids(tmp_path):
+    text = "NATO-Russia Council met.\n"
+    record = {"doc_id": "double", "segments": {"title": text.strip()}, "spans": annotate(text, [
+        ("ACTOR", "NATO-Russia Council", 0, {"actor_id": "NATO:nato-russia-council", "actor_type": "body"}),
+        ("ACTOR", "NATO-Russia Council", 0, {"actor_id": "RUS:nato-russia-council", "actor_type": "body"}),
+    ])}
+    write_extract_output([FixtureDocument("double", text.encode(), record)], tmp_path / "out", tmp_path / "corpus")
+    page = read_page(build_report(tmp_path / "out").parent / "docs" / "double.html")
+    assert [b["id"] for b in page.badges] == ["a0-19", "a0-19-2"]
+    assert len(page.ids) == len(set(page.ids))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.report.tables import ReportError, canonical_text, read_tables, read_texts, split_ids
+from pipeline.report.tables import ReportError, read_tables, read_texts, split_ids
 
 from .fixtures import seed_document, synthetic_documents, write_extract_output
 
@@ -16,11 +16,6 @@ from .fixtures import seed_document, synthetic_documents, write_extract_output
 def extract_output(tmp_path) -> Path:
     write_extract_output(synthetic_documents(), tmp_path / "out", tmp_path / "corpus")
     return tmp_path / "out"
-
-
-def test_canonical_text_drops_the_bom_and_normalises_line_ends_only():
-    raw = "\ufeffA\r\nB\rC\u00a0“D”\n".encode("utf-8")
-    assert canonical_text(raw) == "A\nB\nC\u00a0“D”\n"
 
 
 def test_split_ids():
@@ -79,6 +74,13 @@ def test_span_text_that_does_not_match_the_document_is_an_error(extract_output):
 def test_missing_document_file_is_named(extract_output, tmp_path):
     (tmp_path / "corpus" / "notes.txt").unlink()
     with pytest.raises(ReportError, match=r"documents\.csv: document file .*notes\.txt' not found"):
+        read_texts(read_tables(extract_output), extract_output)
+
+
+def test_a_document_changed_since_extract_is_an_error(extract_output, tmp_path):
+    with (tmp_path / "corpus" / "notes.txt").open("a", encoding="utf-8") as notes:
+        notes.write("An added line.\n")
+    with pytest.raises(ReportError, match=r"notes\.txt: changed since the tables were extracted"):
         read_texts(read_tables(extract_output), extract_output)
 
 
