@@ -236,11 +236,6 @@ class ReportBuilder:
     # ---- the corpus page --------------------------------------------------
     def corpus_page(self) -> str:
         tables = self.tables
-        per_doc = {
-            name: getattr(tables, name).groupby("doc_id").size()
-            for name in ("mentions", "demands", "recommendations")
-        }
-        distinct_actors = tables.mentions.groupby("doc_id").actor_id.nunique()
         documents = [
             {
                 "page": "docs/" + self.pages[d.doc_id],
@@ -248,10 +243,10 @@ class ReportBuilder:
                 "title": d.title,
                 "date": d.date,
                 "n_sentences": d.n_sentences,
-                "n_mentions": int(per_doc["mentions"].get(d.doc_id, 0)),
-                "n_actors": int(distinct_actors.get(d.doc_id, 0)),
-                "n_demands": int(per_doc["demands"].get(d.doc_id, 0)),
-                "n_recommendations": int(per_doc["recommendations"].get(d.doc_id, 0)),
+                "n_mentions": len(self.rows("mentions", d.doc_id)),
+                "n_actors": self.rows("mentions", d.doc_id).actor_id.nunique(),
+                "n_demands": len(self.rows("demands", d.doc_id)),
+                "n_recommendations": len(self.rows("recommendations", d.doc_id)),
             }
             for d in tables.documents.itertuples()
         ]

@@ -70,8 +70,15 @@ def test_corpus_page_loads_with_drawn_charts(built_report, page):
     assert [c[0] for c in charts] == ["charts/actors.svg", "charts/demands.svg", "charts/recommendations.svg"]
     for src, complete, width, height in charts:
         assert complete and width > 100 and height > 50, src
-    documents = page.evaluate("document.querySelectorAll('#documents tbody tr').length")
-    assert documents == len(built_report.tables["documents"])
+    cells = page.evaluate(
+        "Array.from(document.querySelectorAll('#documents tbody tr'))"
+        ".map(tr => Array.from(tr.cells).map(td => td.textContent.trim()))"
+    )
+    assert len(cells) == len(built_report.tables["documents"])
+    for row, doc_id in zip(cells, built_report.tables["documents"].doc_id):
+        counts = [int((built_report.tables[t].doc_id == doc_id).sum()) for t in LABEL_TABLES.values()]
+        assert row[0].endswith(doc_id)
+        assert [int(row[3]), int(row[5]), int(row[6])] == counts, doc_id
 
 
 def test_a_row_link_lands_on_its_span(built_report, page):
