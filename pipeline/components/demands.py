@@ -325,7 +325,9 @@ class DemandTagger:
         doc = ctx.doc
         speaker = reported_speaker(ctx, sent, self.reporting, self.cues["according_to"])
         if not speaker:
-            return []
+            if not (self._is_statement(ctx) and ctx.issuer):
+                return []
+            speaker = ([ctx.issuer], sent.end)  # a statement speaks for its issuer
         speaker_ids, verb_i = speaker
         out = []
         for token in sent:
@@ -346,6 +348,10 @@ class DemandTagger:
             out.extend(self._make(ctx, split_actions(doc, k, stop), speaker_ids[0], targets,
                                   token.lower_, 0.6))
         return out
+
+    def _is_statement(self, ctx: DocContext) -> bool:
+        title = (ctx.doc._.title or "").lower()
+        return any(word in title for word in self.cues.get("statement_title_words", []))
 
     # -- writing --------------------------------------------------------------
     def set_annotations(self, doc: Doc, demands: list[Demand]) -> None:
