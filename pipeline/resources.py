@@ -196,7 +196,7 @@ def load_demand_cues() -> dict:
     data = _load_json_resource("demand_cues.json", {
         "cues": list, "nominal_cues": dict, "necessity_cues": list, "obligation_cues": list,
         "continuation_cues": list, "reporting_verbs": list, "according_to": list,
-        "addressee_modals": list,
+        "addressee_modals": list, "statement_title_words": list,
     })
     frames = {"addressee_to", "that", "to", "for", "object", "object_from", "want_object", "continuation"}
     for entry in data["cues"]:

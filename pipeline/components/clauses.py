@@ -20,6 +20,9 @@ SKIP_BEFORE_VERB = {
     "meanwhile", "today", "yesterday", "specifically", "directly", "openly", "officially",
     "likewise", "similarly", "consequently", "accordingly", "immediately", "urgently",
 }
+# Nouns that stand for the actor named before them: "the U.S. side", "Belarusian authorities".
+PROXY_HEADS = {"side", "government", "authorities", "leadership", "officials", "administration",
+               "regime", "junta", "delegation", "leaders", "president", "ministers", "diplomats"}
 NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "cannot"}
 PRONOUNS = {"it": "thing", "he": "person", "she": "person", "they": "plural", "we": "issuer",
             "i": "issuer", "its": "thing", "their": "plural", "our": "issuer"}
@@ -123,6 +126,8 @@ def subject_left(ctx: DocContext, i: int, *, strict: bool = True) -> tuple[list[
     if j >= sent_start and doc[j].lower_ in PRONOUNS and doc[j].lower_ not in {"its", "their", "our"}:
         actor = ctx.resolve_pronoun(j)
         return ([actor] if actor else []), j
+    if j > sent_start and doc[j].lower_ in PROXY_HEADS and (j - 1) in ctx.actor_at:
+        j -= 1  # "the U.S. side must", "the Malian authorities should"
     if j >= sent_start and j in ctx.actor_at:
         head = ctx.actor_at[j]
         if head.id_ == "demonym" and not head.text.endswith("s") and head.end == i:
@@ -143,7 +148,8 @@ def subject_left(ctx: DocContext, i: int, *, strict: bool = True) -> tuple[list[
             else:
                 break
         # "The Russian statement should ...": a demonym that only modifies the subject
-        if head.end < i and doc[head.end].is_alpha and doc[head.end].lower_ not in SKIP_BEFORE_VERB:
+        if head.end < i and doc[head.end].is_alpha and doc[head.end].lower_ not in SKIP_BEFORE_VERB \
+                and doc[head.end].lower_ not in PROXY_HEADS:
             return [], None
         return ids, first
     if strict:

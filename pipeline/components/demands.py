@@ -31,7 +31,7 @@ _PASSIVE_AUX = {"is", "was", "were", "are", "been", "being", "be"}
 # Forms that are nouns as often as verbs: they need a subject right before them.
 _AMBIGUOUS = {"demand", "demands", "request", "requests", "call", "calls", "appeal", "appeals",
               "offer", "offers", "want", "wants", "press", "push", "pressure", "pressures",
-              "proposal", "proposals", "call for", "calls for", "call on", "calls on"}
+              "proposal", "proposals"}
 _PARTICIPIAL_OPENERS = {"while", "by", "after", "when", "in", "before", "besides", "also"}
 # An object never starts with these: "the terms it proposes would be ..." is a relative clause.
 _NOT_OBJECT = {"to", "that", "for", ",", ".", "would", "will", "is", "are", "was", "were", "could",
@@ -171,6 +171,8 @@ class DemandTagger:
             if not demander_ids:
                 speaker = reported_speaker(ctx, sent, self.reporting, self.cues["according_to"])
                 demander_ids = speaker[0] if speaker else []
+            if not demander_ids and self._is_statement(ctx) and ctx.issuer:
+                demander_ids = [ctx.issuer]  # "the ministers call on ...": the statement's issuer
         limit = sent.end
         for frame in self.frames[cue]:
             if frame == "continuation":
@@ -216,6 +218,18 @@ class DemandTagger:
         nxt = doc[k].lower_ if k < limit else ""
         if frame == "addressee_to":
             ids, j = actors_right(ctx, k, limit)
+            if ids:
+                # "the Malian transitional authorities to ...": nouns after the named actor
+                j0 = j
+                while j < min(limit, j0 + 3) and doc[j].is_alpha and doc[j].lower_ not in {"to", "and", "that", "for"}:
+                    j += 1
+                if j >= limit or doc[j].lower_ != "to":
+                    j = j0
+                # "Israel demands Hezbollah pull back": a bare infinitive after the addressee
+                if j < limit and doc[j].is_lower and doc[j].is_alpha and doc[j].lower_ not in _NOT_OBJECT \
+                        and doc[j].lower_ not in _DETERMINERS and doc[j].lower_ != "to" and not is_gerund(doc[j]):
+                    stop = clause_end(doc, j, limit, first_comma=participial)
+                    return split_actions(doc, j, stop), ids, agent
             if not ids:
                 # "called on all parties to ...": a short addressee that is no named actor
                 j = k
@@ -305,6 +319,12 @@ class DemandTagger:
                     j = j2
             if demander is None:
                 continue
+            if doc[j].lower_ == "to" and j + 1 < sent.end and doc[j + 1].is_lower \
+                    and doc[j + 1].lower_ not in _DETERMINERS and not explicit:
+                stop = clause_end(doc, j + 1, sent.end)
+                out.extend(self._make(ctx, split_actions(doc, j + 1, stop, after_to=True), demander,
+                                      [], token.lower_ + " to", 0.55))
+                continue
             if doc[j].lower_ == "for" and j + 1 < sent.end:
                 stop = clause_end(doc, j + 1, sent.end)
                 out.extend(self._make(ctx, [(j + 1, stop)], demander, explicit, token.lower_ + " for", 0.6))
@@ -325,7 +345,9 @@ class DemandTagger:
         doc = ctx.doc
         speaker = reported_speaker(ctx, sent, self.reporting, self.cues["according_to"])
         if not speaker:
-            return []
+            if not (self._is_statement(ctx) and ctx.issuer):
+                return []
+            speaker = ([ctx.issuer], sent.end)  # a statement speaks for its issuer
         speaker_ids, verb_i = speaker
         out = []
         for token in sent:
@@ -346,6 +368,10 @@ class DemandTagger:
             out.extend(self._make(ctx, split_actions(doc, k, stop), speaker_ids[0], targets,
                                   token.lower_, 0.6))
         return out
+
+    def _is_statement(self, ctx: DocContext) -> bool:
+        title = (ctx.doc._.title or "").lower()
+        return any(word in title for word in self.cues.get("statement_title_words", []))
 
     # -- writing --------------------------------------------------------------
     def set_annotations(self, doc: Doc, demands: list[Demand]) -> None:
