@@ -62,6 +62,17 @@ def evaluate(
 
 
 @app.command()
+def report(out: Path = typer.Option(Path("out"), help="The folder of the tables.")) -> None:
+    """A static HTML report over the tables: one page per document and a corpus page."""
+    from .report import build_report
+
+    try:
+        typer.echo(build_report(out))
+    except (FileNotFoundError, ValueError) as err:
+        _fail(str(err), 1)
+
+
+@app.command()
 def bench(
     n_docs: int = typer.Option(200, help="Documents in the generated corpus."),
     work: Path = typer.Option(Path("build/bench"), help="Scratch folder."),
