@@ -22,7 +22,9 @@ SKIP_BEFORE_VERB = {
 }
 # Nouns that stand for the actor named before them: "the U.S. side", "Belarusian authorities".
 PROXY_HEADS = {"side", "government", "authorities", "leadership", "officials", "administration",
-               "regime", "junta", "delegation", "leaders", "president", "ministers", "diplomats"}
+               "regime", "junta", "delegation", "leaders", "president", "ministers", "diplomats",
+               "spokesperson", "spokesman", "spokeswoman", "official", "minister", "envoy",
+               "diplomat", "ambassador", "representative", "negotiators", "military", "forces"}
 NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "cannot"}
 PRONOUNS = {"it": "thing", "he": "person", "she": "person", "they": "plural", "we": "issuer",
             "i": "issuer", "its": "thing", "their": "plural", "our": "issuer"}
@@ -52,10 +54,14 @@ class DocContext:
         segments = self.doc.spans.get("segments", [])
         title = next((s for s in segments if s.label_ == "title"), None)
         for span in self.actors:
-            if title is not None and span.start >= title.end:
+            if title is None or span.start >= title.end:
                 break
+            before = {t.lower_ for t in self.doc[title.start:span.start]}
+            if before & {"on", "about", "regarding", "concerning", "to", "against", "with", "toward", "towards"}:
+                continue  # the topic of the statement, not its author
             return span.kb_id_
-        return self.actors[0].kb_id_ if self.actors else None
+        after_title = [s for s in self.actors if title is None or s.start >= title.end]
+        return after_title[0].kb_id_ if after_title else None
 
     def actors_in(self, start: int, end: int) -> list[Span]:
         return [s for s in self.actors if s.start >= start and s.end <= end]

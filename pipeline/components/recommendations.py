@@ -22,6 +22,7 @@ from ..layout import ANNOTATED_KINDS
 from ..resources import load_recommendation_cues
 from .clauses import (
     NEGATIONS, DocContext, actors_right, clause_end, has_condition, split_actions, subject_left,
+    trim_end,
 )
 from .demands import DEMANDS_KEY
 
@@ -76,7 +77,14 @@ class RecommendationTagger:
         found: list[Recommendation] = []
         last_targets: list[str] = []
         last_modality = ""
+        list_intro: tuple[list[str], str] | None = None
         for segment in segments:
+            if list_intro is not None:
+                item = self._list_item(doc, segment)
+                if item is not None:
+                    found.append(Recommendation(item[0], item[1], list(list_intro[0]), list_intro[1], 0.55))
+                    continue
+                list_intro = None
             for sent in segment.sents:
                 sent_found: list[Recommendation] = []
                 taken: set[int] = set()
@@ -104,8 +112,44 @@ class RecommendationTagger:
                     last_targets = sent_found[-1].targets
                     last_modality = sent_found[-1].modality
                 found.extend(sent_found)
+                intro = self._list_intro(ctx, sent)
+                if intro is not None:
+                    list_intro = intro
         del last_modality
         return sorted(found, key=lambda r: r.start)
+
+    def _list_intro(self, ctx: DocContext, sent: Span) -> tuple[list[str], str] | None:
+        """"Members may wish to:", "Options Congress may consider include whether to:"."""
+        tokens = [t for t in sent if not t.is_space]
+        if not tokens or tokens[-1].text != ":":
+            return None
+        words = {t.lower_ for t in tokens}
+        modal = next((m for m in ("should", "could", "may", "must", "can") if m in words), None)
+        if modal is None or not words & {"wish", "consider", "options", "option", "include", "to", "recommend"}:
+            return None
+        targets = []
+        for span in ctx.actors_in(sent.start, sent.end):
+            if span.kb_id_ not in targets:
+                targets.append(span.kb_id_)
+        return targets, modal
+
+    @staticmethod
+    def _list_item(doc: Doc, segment: Span) -> tuple[int, int] | None:
+        """The action of one list item ("• require ...;"), or None when the list has ended."""
+        tokens = [t for t in segment if not t.is_space]
+        if not tokens:
+            return None
+        k = 0
+        if tokens[0].text in {"•", "-", "–", "*", "·", "▪"} or tokens[0].text[:1] == "•":
+            k = 1
+        elif not tokens[0].is_lower:
+            return None
+        while k < len(tokens) and tokens[k].lower_ in {"whether", "how", "to"}:
+            k += 1
+        if k >= len(tokens):
+            return None
+        end = trim_end(doc, tokens[k].i, tokens[-1].i + 1)
+        return (tokens[k].i, end) if end > tokens[k].i else None
 
     def _action_start(self, doc: Doc, k: int, limit: int) -> int | None:
         """First token of the action after a modal, or None for a prediction or assessment."""
