@@ -50,9 +50,7 @@ def _describe(nlp: Language) -> str:
     performance = nlp.meta.get("performance") or {}
     scores = [f"{name} {performance[key] * 100:.1f}" for key, name in (("pos_acc", "UPOS"), ("dep_las", "LAS"))
               if isinstance(performance.get(key), (int, float))]
-    return f"{nlp.meta.get('name', '?')} {nlp.meta.get('version', '')}, {syntax_scheme(nlp)} labels" + (
-        f", dev {' '.join(scores)}" if scores else ""
-    )
+    return f"{syntax_scheme(nlp)} labels" + (f", dev {' '.join(scores)}" if scores else "")
 
 
 def load_syntax(config: Optional[Mapping[str, Any]] = None) -> Optional[Language]:
@@ -90,7 +88,7 @@ def load_syntax(config: Optional[Mapping[str, Any]] = None) -> Optional[Language
     package = settings.get("spacy_package")
     if package and is_package(package):
         nlp = spacy.load(package)
-        logger.info("syntax: installed spaCy package %s (%s)", package, _describe(nlp))
+        logger.info("syntax: installed spaCy package %s %s (%s)", package, nlp.meta.get("version", ""), _describe(nlp))
         return nlp
     missing = f"no trained base at {path}" + (f", spaCy package {package} not installed" if package else "")
     logger.info("syntax: none (%s): rules-only extraction; `make base-model` builds one", missing)

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from pipeline.base_model import BaseModelError
-from pipeline.base_model.card import treebank_metadata, write_model_card
+from pipeline.base_model.card import best_epoch, treebank_metadata, write_model_card
 from pipeline.base_model.convert import convert_conllu
 from pipeline.base_model.lemmatizer import TableLemmatizer, fallback_lemma, learn_tables, suffix_rule
 from pipeline.syntax import ENV_VAR, SyntaxModelError, load_syntax, syntax_scheme
@@ -296,6 +296,20 @@ def test_model_card_from_a_tiny_build(tiny_base, ud_dir, tmp_path):
     assert f"| LAS (labelled attachment) | {las * 100:.2f} |" in card
     assert "| train | 144 | 792 |" in card
     assert "words/s" in card and "6 epochs" in card
+
+
+def test_best_epoch_breaks_rounded_ties_with_the_saved_scores(tmp_path):
+    log = tmp_path / "train.log"
+    log.write_text(
+        "E    #       LOSS TOK2VEC  LOSS PARSER  DEP_UAS  DEP_LAS  SCORE \n"
+        "---  ------  ------------  -----------  -------  -------  ------\n"
+        "  0     250       4311.03     38233.07    80.40    76.01    0.86\n"
+        "  1     500       6005.53     26913.40    80.61    76.06    0.86\n"
+        "  2     750       6568.54     23846.08    80.55    75.90    0.85\n",
+        encoding="utf-8",
+    )
+    assert best_epoch(log, {"dep_uas": 0.806102, "dep_las": 0.760623}) == (1, 500, 0.86)
+    assert best_epoch(tmp_path / "absent.log", {}) is None
 
 
 def test_treebank_metadata_of_a_folder_without_readme(tmp_path):

@@ -72,16 +72,35 @@ def split_sizes(model_dir: Path, vocab) -> dict[str, tuple[int, int]]:
     return sizes
 
 
-def best_epoch(train_log: Path) -> Optional[tuple[int, int, float]]:
-    """(epoch, step, score) of the best row of spaCy's training table, which model-best holds."""
+def best_epoch(train_log: Path, performance: dict[str, Any]) -> Optional[tuple[int, int, float]]:
+    """(epoch, step, score) of the row of spaCy's training table that model-best was saved from.
+
+    The table rounds scores, so ties are broken by matching the dev scores in model-best's meta.
+    """
     if not train_log.is_file():
         return None
+    header: list[str] = []
     rows = []
     for line in train_log.read_text(encoding="utf-8", errors="replace").splitlines():
         fields = line.split()
-        if len(fields) > 3 and fields[0].isdigit() and fields[1].isdigit():
-            rows.append((int(fields[0]), int(fields[1]), float(fields[-1])))
-    return max(rows, key=lambda row: row[2]) if rows else None
+        if fields[:2] == ["E", "#"]:
+            header = fields
+        elif len(fields) > 3 and fields[0].isdigit() and fields[1].isdigit():
+            rows.append(fields)
+    if not rows:
+        return None
+
+    def matches(fields: list[str]) -> bool:
+        # Score columns are the headers that name a metric in lower case (DEP_LAS -> dep_las).
+        offset = len(fields) - len(header)  # the loss columns' headers hold spaces
+        return all(
+            abs(float(fields[i + offset]) - performance[name.lower()] * 100) < 0.006
+            for i, name in enumerate(header)
+            if name.lower() in performance and i + offset >= 0
+        )
+
+    best = max(rows, key=lambda fields: (matches(fields), float(fields[-1])))
+    return int(best[0]), int(best[1]), float(best[-1])
 
 
 def directory_bytes(path: Path) -> int:
@@ -122,7 +141,7 @@ def card_facts(model_dir: Path, ud_dir: Path) -> dict[str, Any]:
         "evaluation": evaluation,
         "train_seconds": training.get("train_seconds"),
         "max_epochs": nlp.config["training"]["max_epochs"],
-        "best": best_epoch(model_dir / "train.log"),
+        "best": best_epoch(model_dir / "train.log", nlp.meta.get("performance", {})),
         "width": encode["width"],
         "depth": encode["depth"],
         "pipeline": nlp.pipe_names,
