@@ -256,6 +256,26 @@ def split_actions(doc: Doc, start: int, end: int, *, after_to: bool = False) -> 
     return [(a, b) for a, b in parts if b > a]
 
 
+_BULLETS = {"•", "-", "–", "*", "·", "▪"}
+
+
+def list_item(doc: Doc, segment: Span, *, skip: set[str]) -> tuple[int, int] | None:
+    """The content of one list item ("• release all prisoners;") after a list intro,
+    without the bullet and leading ``skip`` words; None when the list has ended."""
+    tokens = [t for t in segment if not t.is_space]
+    if not tokens:
+        return None
+    k = 1 if tokens[0].text in _BULLETS or tokens[0].text[:1] == "•" else 0
+    if k == 0 and not tokens[0].is_lower:
+        return None
+    while k < len(tokens) and tokens[k].lower_ in skip:
+        k += 1
+    if k >= len(tokens):
+        return None
+    end = trim_end(doc, tokens[k].i, tokens[-1].i + 1)
+    return (tokens[k].i, end) if end > tokens[k].i else None
+
+
 def reported_speaker(ctx: DocContext, sent: Span, reporting: set[str], according: list[str]) -> tuple[list[str], int] | None:
     """The actor(s) a sentence reports and the reporting verb's index: "X said (that) ...",
     "..., X said." , "..., said X.", "according to X"."""
@@ -294,5 +314,5 @@ def roots(ctx: DocContext, ids: list[str]) -> set[str]:
 
 __all__ = [
     "DocContext", "subject_left", "actors_right", "clause_end", "split_actions", "trim_end",
-    "reported_speaker", "has_condition", "is_gerund", "roots", "actor_root", "NEGATIONS",
+    "reported_speaker", "has_condition", "list_item", "is_gerund", "roots", "actor_root", "NEGATIONS",
 ]

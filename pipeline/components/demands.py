@@ -22,7 +22,7 @@ from ..layout import ANNOTATED_KINDS
 from ..resources import load_demand_cues
 from .clauses import (
     NEGATIONS, DocContext, actors_right, clause_end, has_condition, is_gerund,
-    reported_speaker, roots, split_actions, subject_left,
+    list_item, reported_speaker, roots, split_actions, subject_left,
 )
 
 DEMANDS_KEY = "demands"
@@ -93,8 +93,21 @@ class DemandTagger:
         cue_matches = sorted(self.matcher(doc), key=lambda m: (m[1], -m[2]))
         phrase_matches = sorted(self.phrases(doc), key=lambda m: m[1])
         last_sent_with_demand: tuple[int, int] | None = None  # (segment index, sentence start)
+        list_intro: tuple[str, list[str], str] | None = None
         for seg_index, segment in enumerate(segments):
+            if list_intro is not None:
+                item = list_item(doc, segment, skip={"to", "that"})
+                if item is not None:
+                    demander, addressees, cue = list_intro
+                    parts = split_actions(doc, item[0], item[1])
+                    found.extend(Demand(a, b, demander, list(addressees), cue, 0.55) for a, b in parts)
+                    continue
+                list_intro = None
             for sent in segment.sents:
+                intro = self._list_intro(ctx, sent, cue_matches)
+                if intro is not None:
+                    list_intro = intro
+                    continue
                 sent_found: list[Demand] = []
                 used: set[int] = set()
                 for match_id, start, end in cue_matches:
@@ -368,6 +381,24 @@ class DemandTagger:
             out.extend(self._make(ctx, split_actions(doc, k, stop), speaker_ids[0], targets,
                                   token.lower_, 0.6))
         return out
+
+    def _list_intro(self, ctx: DocContext, sent: Span, cue_matches) -> tuple[str, list[str], str] | None:
+        """"The European Union calls on the Belarusian authorities to:" introduces a list of demands."""
+        doc = ctx.doc
+        tokens = [t for t in sent if not t.is_space]
+        if len(tokens) < 3 or tokens[-1].text != ":" or tokens[-2].lower_ not in {"to", "that", "for"}:
+            return None
+        for match_id, start, end in cue_matches:
+            if not sent.start <= start < sent.end:
+                continue
+            demander, _ = subject_left(ctx, start)
+            if not demander and self._is_statement(ctx) and ctx.issuer:
+                demander = [ctx.issuer]
+            if not demander:
+                continue
+            addressees, _ = actors_right(ctx, end, sent.end)
+            return demander[0], addressees, self.nlp.vocab.strings[match_id]
+        return None
 
     def _is_statement(self, ctx: DocContext) -> bool:
         title = (ctx.doc._.title or "").lower()

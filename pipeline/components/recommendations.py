@@ -21,8 +21,8 @@ from .. import extensions  # noqa: F401
 from ..layout import ANNOTATED_KINDS
 from ..resources import load_recommendation_cues
 from .clauses import (
-    NEGATIONS, DocContext, actors_right, clause_end, has_condition, split_actions, subject_left,
-    trim_end,
+    NEGATIONS, DocContext, actors_right, clause_end, has_condition, list_item, split_actions,
+    subject_left,
 )
 from .demands import DEMANDS_KEY
 
@@ -80,7 +80,7 @@ class RecommendationTagger:
         list_intro: tuple[list[str], str] | None = None
         for segment in segments:
             if list_intro is not None:
-                item = self._list_item(doc, segment)
+                item = list_item(doc, segment, skip={"whether", "how", "to"})
                 if item is not None:
                     found.append(Recommendation(item[0], item[1], list(list_intro[0]), list_intro[1], 0.55))
                     continue
@@ -132,24 +132,6 @@ class RecommendationTagger:
             if span.kb_id_ not in targets:
                 targets.append(span.kb_id_)
         return targets, modal
-
-    @staticmethod
-    def _list_item(doc: Doc, segment: Span) -> tuple[int, int] | None:
-        """The action of one list item ("• require ...;"), or None when the list has ended."""
-        tokens = [t for t in segment if not t.is_space]
-        if not tokens:
-            return None
-        k = 0
-        if tokens[0].text in {"•", "-", "–", "*", "·", "▪"} or tokens[0].text[:1] == "•":
-            k = 1
-        elif not tokens[0].is_lower:
-            return None
-        while k < len(tokens) and tokens[k].lower_ in {"whether", "how", "to"}:
-            k += 1
-        if k >= len(tokens):
-            return None
-        end = trim_end(doc, tokens[k].i, tokens[-1].i + 1)
-        return (tokens[k].i, end) if end > tokens[k].i else None
 
     def _action_start(self, doc: Doc, k: int, limit: int) -> int | None:
         """First token of the action after a modal, or None for a prediction or assessment."""
