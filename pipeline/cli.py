@@ -11,6 +11,8 @@ from pathlib import Path
 
 import typer
 
+from .corpus import MAX_BYTES
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Actors, demands and recommendations from policy texts, as tables.")
 
@@ -22,13 +24,17 @@ def _fail(message: str, code: int = 2) -> None:
 
 @app.command()
 def extract(
-    corpus: Path = typer.Option(Path("corpus"), help="Folder of .txt documents (or one file)."),
+    corpus: Path = typer.Option(Path("corpus"), help="Folder of .txt documents, read with its subfolders (or one file)."),
     out: Path = typer.Option(Path("out"), help="Where the tables go."),
     n_process: int = typer.Option(1, help="Worker processes."),
     model: Path = typer.Option(None, help="A built pipeline folder (default: models/policy, else the config)."),
-    max_mb: float = typer.Option(5.0, help="Refuse files larger than this many MB."),
+    max_mb: float = typer.Option(MAX_BYTES / 1e6, help="Refuse files larger than this many MB."),
 ) -> None:
-    """Process a corpus into the seven tables, datapackage.json and tables.xlsx."""
+    """Process a corpus into the seven tables, datapackage.json and tables.xlsx.
+
+    Exit codes: 0 all documents processed, 1 some failed (each named on
+    stderr), 2 nothing to do (no corpus, no .txt file, unusable output folder).
+    """
     from .corpus import DocumentError
     from .extract import extract as run
     from .nlp import load_pipeline
@@ -38,6 +44,10 @@ def extract(
         summary = run(corpus, out, nlp=nlp, n_process=n_process, max_bytes=int(max_mb * 1e6))
     except (DocumentError, FileNotFoundError) as err:
         _fail(str(err))
+    except OSError as err:
+        _fail(f"{err.filename or out}: {err.strerror or err}")
+    except Exception as err:  # a bug, not bad input: still one line, and the old tables stay
+        _fail(f"extract stopped ({type(err).__name__}: {err}); the tables in {out} were left as they were", 1)
     typer.echo(summary.line())
     if summary.failures:
         raise typer.Exit(1)
@@ -55,10 +65,19 @@ def evaluate(
     from .evaluate import evaluate as run
     from .nlp import load_pipeline
 
+    errors: list[str] = []
+
+    def report_error(line: str) -> None:
+        errors.append(line)
+        typer.echo(line, err=True)
+
     try:
-        run(gold, out, text_dirs=texts, nlp=load_pipeline(model), report=typer.echo)
+        run(gold, out, text_dirs=texts, nlp=load_pipeline(model), report=typer.echo,
+            report_error=report_error)
     except FileNotFoundError as err:
         _fail(str(err))
+    if errors:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -175,27 +175,38 @@ def format_table(rows: dict[str, dict]) -> str:
 
 
 def find_text(doc_id: str, text_dirs: list[Path]) -> Path | None:
+    """The text of a gold document: ``<folder>/<doc_id>.txt``, else the first such
+    file in a subfolder (corpus folders are read with their subfolders)."""
     for folder in text_dirs:
         candidate = Path(folder) / f"{doc_id}.txt"
-        if candidate.exists():
+        if candidate.is_file():
             return candidate
+    for folder in text_dirs:
+        if Path(folder).is_dir():
+            found = sorted(p for p in Path(folder).rglob(f"{doc_id}.txt") if p.is_file()
+                           and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+            if found:
+                return found[0]
     return None
 
 
 def evaluate(gold: Path, out: Path, *, text_dirs: list[Path], nlp=None,
-             report=print) -> dict:
+             report=print, report_error=None) -> dict:
     """Run the pipeline on the text of every gold file and score it.
 
     Writes ``out/metrics.json`` (per document and micro-averaged) and returns it.
+    A gold file that cannot be scored (bad JSON, no text, a text that changed)
+    gets one line through ``report_error`` (default ``report``) and is skipped.
 
     Raises:
         FileNotFoundError: when there is no gold file.
     """
-    from .corpus import read_document
+    from .corpus import DocumentError, read_document
     from .export import atomic_write_text
     from .nlp import load_pipeline
     from .records import doc_to_record
 
+    report_error = report_error or report
     gold = Path(gold)
     files = sorted(gold.glob("*.json")) if gold.is_dir() else [gold]
     files = [f for f in files if f.is_file()]
@@ -204,20 +215,29 @@ def evaluate(gold: Path, out: Path, *, text_dirs: list[Path], nlp=None,
     nlp = nlp or load_pipeline()
     total, rows = Counts(), {}
     for path in files:
-        record = json.loads(path.read_text(encoding="utf-8"))
-        text_path = find_text(record["doc_id"], text_dirs)
-        if text_path is None:
-            report(f"error: {path}: no text for doc_id {record['doc_id']!r} in {', '.join(map(str, text_dirs))}")
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            doc_id = record["doc_id"]
+        except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as err:
+            report_error(f"error: {path}: not a gold record ({type(err).__name__}: {err})")
             continue
-        source = read_document(text_path)
+        text_path = find_text(doc_id, text_dirs)
+        if text_path is None:
+            report_error(f"error: {path}: no text for doc_id {doc_id!r} in {', '.join(map(str, text_dirs))}")
+            continue
+        try:
+            source = read_document(text_path)
+        except DocumentError as err:
+            report_error(f"error: {path}: {err}")
+            continue
         if source.sha256 != record.get("text_sha256", source.sha256):
-            report(f"error: {path}: text {text_path} does not match the gold file's text_sha256")
+            report_error(f"error: {path}: text {text_path} does not match the gold file's text_sha256")
             continue
         doc = nlp(source.text)
-        doc._.doc_id = source.doc_id
+        doc._.doc_id = doc_id
         counts = score_document(record, doc_to_record(doc))
         total.add(counts)
-        rows[record["doc_id"]] = counts.metrics()
+        rows[doc_id] = counts.metrics()
     rows["MICRO"] = total.metrics()
     metrics = {"documents": {k: v for k, v in rows.items() if k != "MICRO"}, "micro": rows["MICRO"]}
     atomic_write_text(Path(out) / "metrics.json", json.dumps(metrics, indent=2))

@@ -9,6 +9,7 @@ crash leaves the previous tables as they were.
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import shutil
@@ -20,6 +21,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from .tables import COLUMNS, TABLES
+
+#: The folder of per-document annotation records inside the output folder.
+RECORDS_DIR = "annotations"
 
 # Frictionless field types per column (the rest are strings).
 _TYPES = {
@@ -36,9 +40,11 @@ _PRIMARY = {"documents": "doc_id", "segments": "segment_id", "sentences": "sente
 _FOREIGN = {
     "segments": [("doc_id", "documents", "doc_id")],
     "sentences": [("doc_id", "documents", "doc_id"), ("segment_id", "segments", "segment_id")],
-    "mentions": [("doc_id", "documents", "doc_id"), ("actor_id", "actors", "actor_id")],
-    "demands": [("doc_id", "documents", "doc_id")],
-    "recommendations": [("doc_id", "documents", "doc_id")],
+    "mentions": [("doc_id", "documents", "doc_id"), ("actor_id", "actors", "actor_id"),
+                 ("sentence_id", "sentences", "sentence_id")],
+    "demands": [("doc_id", "documents", "doc_id"), ("sentence_id", "sentences", "sentence_id")],
+    "recommendations": [("doc_id", "documents", "doc_id"),
+                        ("sentence_id", "sentences", "sentence_id")],
 }
 _DESCRIPTIONS = {
     "documents": "One row per input document.",
@@ -95,13 +101,17 @@ def datapackage(names: tuple[str, ...] = TABLES) -> dict:
 
 
 class TableWriter:
-    """Streams table rows to CSV files in a staging folder; ``commit`` moves them into place."""
+    """Streams table rows (and annotation records) into a staging folder inside the
+    output folder; ``commit`` moves them into place, ``abort`` throws them away."""
 
     def __init__(self, out: Path) -> None:
         self.out = Path(out)
+        if self.out.exists() and not self.out.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder, cannot hold the tables", str(self.out))
         self.out.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out))
         self._started: set[str] = set()
+        self._records = False
 
     def append(self, name: str, frame: pd.DataFrame) -> None:
         path = self.staging / f"{name}.csv"
@@ -112,8 +122,20 @@ class TableWriter:
                      lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         self._started.add(name)
 
+    def add_record(self, doc_id: str, record: dict) -> None:
+        """Stage one document's annotation record (``annotations/<doc_id>.json``)."""
+        folder = self.staging / RECORDS_DIR
+        folder.mkdir(exist_ok=True)
+        (folder / f"{doc_id}.json").write_text(json.dumps(record, ensure_ascii=False, indent=1),
+                                               encoding="utf-8")
+        self._records = True
+
     def commit(self, xlsx: bool = True) -> list[Path]:
-        """Write the data package and the spreadsheet copy, then move every file into place."""
+        """Write the data package and the spreadsheet copy, then move every file into place.
+
+        Each table replaces the old one with ``os.replace``; the records folder
+        replaces the old one whole, so no record of an earlier run stays behind.
+        """
         for name in TABLES:
             if name not in self._started:
                 self.append(name, pd.DataFrame(columns=COLUMNS[name]))
@@ -122,8 +144,16 @@ class TableWriter:
             write_xlsx(self.staging, self.staging / "tables.xlsx")
         written = []
         for path in sorted(self.staging.iterdir()):
+            if path.is_dir():
+                continue
             target = self.out / path.name
             os.replace(path, target)
+            written.append(target)
+        if self._records:
+            target = self.out / RECORDS_DIR
+            if target.exists():
+                os.replace(target, self.staging / f"old-{RECORDS_DIR}")
+            os.replace(self.staging / RECORDS_DIR, target)
             written.append(target)
         self.abort()
         return written

@@ -3,12 +3,12 @@
 Documents stream through ``nlp.pipe`` (one or more processes) and their rows
 stream into the table files, so memory stays flat as the corpus grows. A bad
 file gets one line naming it and the problem; every other document is still
-processed; the tables replace the old ones only when the run completes.
+processed; the tables replace the old ones only when the run completes and
+at least one document made it through, so nothing already written is lost.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +18,7 @@ from spacy.language import Language
 from tqdm import tqdm
 
 from .corpus import MAX_BYTES, DocumentError, iter_corpus, list_corpus
-from .export import TableWriter, atomic_write_text
+from .export import TableWriter
 from .records import doc_to_record
 from .tables import ActorAggregate, doc_tables
 
@@ -78,15 +78,10 @@ def extract(
     actors = ActorAggregate()
 
     def good_documents() -> Iterator[tuple[str, dict]]:
-        for item in iter_corpus(paths):
+        for item in iter_corpus(paths, max_bytes=max_bytes):
             if isinstance(item, DocumentError):
                 summary.failures.append(str(item))
                 report(f"error: {item}")
-                continue
-            if item.path.stat().st_size > max_bytes:
-                message = f"{item.path}: too large ({item.path.stat().st_size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)"
-                summary.failures.append(message)
-                report(f"error: {message}")
                 continue
             yield item.text, {"doc_id": item.doc_id, "path": str(item.path)}
 
@@ -96,21 +91,27 @@ def extract(
         for doc, context in tqdm(stream, total=len(paths), unit="doc", disable=not show):
             doc._.doc_id, doc._.path = context["doc_id"], context["path"]
             if doc._.title is None:
-                summary.warnings.append(f"{context['path']}: no title line found; processed as body text")
+                missing = "no title line and no date" if doc._.date is None else "no title line"
+                summary.warnings.append(f"{context['path']}: {missing} found; processed as body text")
                 report(f"warning: {summary.warnings[-1]}")
             tables = doc_tables(doc)
             for name, frame in tables.frames().items():
                 writer.append(name, frame)
             actors.add(tables)
             if write_records:
-                record = doc_to_record(doc)
-                atomic_write_text(out / "annotations" / f"{doc._.doc_id}.json",
-                                  json.dumps(record, ensure_ascii=False, indent=1))
+                writer.add_record(doc._.doc_id, doc_to_record(doc))
             summary.documents += 1
             summary.sentences += len(tables.rows["sentences"])
             summary.mentions += len(tables.rows["mentions"])
             summary.demands += len(tables.rows["demands"])
             summary.recommendations += len(tables.rows["recommendations"])
+        if summary.documents == 0:
+            # nothing to show for the run: the tables of the last good run stay
+            writer.abort()
+            message = f"{corpus}: no document could be processed; the tables in {out} were left as they were"
+            summary.failures.append(message)
+            report(f"error: {message}")
+            return summary
         writer.append("actors", actors.frame())
         writer.commit(xlsx=xlsx)
     except BaseException:

@@ -43,6 +43,9 @@ _DATE_RES = [
     (re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), ("M", "d", "y")),
 ]
 
+# "U.S." or "e.g." at the end of a line: the stop belongs to the abbreviation
+_INITIALISM_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -112,6 +115,17 @@ def is_heading(block: str) -> bool:
     return bool(first) and (first.isupper() or first.isdigit())
 
 
+def is_title_line(line: str) -> bool:
+    """Whether the first line of a document reads as a title: short, and not
+    ending in a full stop unless that stop closes an initialism (``the U.S.``);
+    a date or bulletin number line is no title either."""
+    if len(line) > 200 or parse_date(line) or is_number_line(line):
+        return False
+    if line.endswith(".") and not _INITIALISM_END.search(line):
+        return False
+    return True
+
+
 def _blocks(text: str) -> list[tuple[int, int]]:
     """Blocks separated by blank lines; in a block of long unwrapped lines, each
     line is a block of its own (news copy often has one paragraph per line)."""
@@ -159,7 +173,7 @@ def parse_layout(text: str) -> Layout:
         rest.append((s, e))
     first_s, first_e = header[0]
     first_line = text[first_s:first_e].strip()
-    if len(first_line) > 200 or (first_line.endswith(".") and len(first_line.split()) > 25):
+    if not is_title_line(first_line):
         # no title: the document starts with running text
         leftover_header = header
     else:

@@ -70,7 +70,16 @@ class DocTables:
     affiliations: dict[str, str] = field(default_factory=dict)
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        return {name: pd.DataFrame(rows, columns=COLUMNS[name]) for name, rows in self.rows.items()}
+        """One frame per table, rows in ``start_char`` order (TABLES.md: sorted by
+        doc_id, then start_char; documents arrive in doc_id order)."""
+        return {name: pd.DataFrame(_in_text_order(rows), columns=COLUMNS[name])
+                for name, rows in self.rows.items()}
+
+
+def _in_text_order(rows: list[dict]) -> list[dict]:
+    if rows and "start_char" in rows[0]:
+        return sorted(rows, key=lambda r: (r["start_char"], r["end_char"]))
+    return rows
 
 
 def _join(ids) -> str:

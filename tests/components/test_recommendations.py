@@ -1,0 +1,98 @@
+"""The policy_recommendations component on sentences written for these tests (not from the seed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.components.recommendations import RECOMMENDATIONS_KEY
+from pipeline.resources import root_of
+from policy_testkit import document
+
+
+def recommendations(nlp, *paragraphs: str) -> list[tuple[str, set[str], str]]:
+    doc = nlp(document(*paragraphs))
+    return [(s.text, {root_of(t) for t in s._.targets or []}, s._.modality)
+            for s in doc.spans[RECOMMENDATIONS_KEY]]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The EU should impose new sanctions on Iran.", [("impose new sanctions on Iran", {"EU"}, "should")]),
+    ("Poland could consider expanding its air defence.",
+     [("consider expanding its air defence", {"POL"}, "could")]),
+    ("Poland needs to strengthen its eastern border.", [("strengthen its eastern border", {"POL"}, "needs to")]),
+    ("Germany must increase its defence spending.", [("increase its defence spending", {"DEU"}, "must")]),
+    ("The desired response of the EU would be to impose sanctions.",
+     [("impose sanctions", {"EU"}, "would be")]),
+    ("It is advisable that Germany increase its defence spending.",
+     [("increase its defence spending", {"DEU"}, "is advisable")]),
+    ("It is recommended that the OSCE expand its monitoring mission.",
+     [("expand its monitoring mission", {"OSCE"}, "is recommended")]),
+])
+def test_modal_recommendations(nlp, sentence, expected):
+    assert recommendations(nlp, sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, action", [
+    ("Congress may consider whether to extend the sanctions program.", "extend the sanctions program"),
+    ("Members of Congress may wish to examine the export controls.", "examine the export controls"),
+])
+def test_options_laid_before_congress(nlp, sentence, action):
+    (found,) = recommendations(nlp, sentence)
+    text, targets, modality = found
+    # the span may keep the option verb ("consider whether to"), but it ends with the action
+    assert text.endswith(action) and len(text) < len(action) + len("consider whether to ") + 1
+    assert (targets, modality) == ({"USA"}, "may")
+
+
+def test_two_actions_under_one_modal(nlp):
+    sentence = "The U.S. can support Ukraine while also indicating that escalation is unacceptable."
+    assert recommendations(nlp, sentence) == [
+        ("support Ukraine", {"USA"}, "can"),
+        ("indicating that escalation is unacceptable", {"USA"}, "can"),
+    ]
+
+
+def test_implicit_target_from_the_sentence_before(nlp):
+    found = recommendations(nlp, "The Alliance faces a hard choice. It should strengthen the eastern flank. "
+                                 "This can be achieved by deploying more troops.")
+    assert found == [("strengthen the eastern flank", {"NATO"}, "should"),
+                     ("deploying more troops", {"NATO"}, "can")]
+
+
+def test_goal_should_be(nlp):
+    assert recommendations(nlp, "Latvia’s goal should be to deter aggression.") == [
+        ("deter aggression", {"LVA"}, "should")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Germany is likely to block the proposal.",
+    "NATO cannot accept most of the demands.",
+    "Russia will probably continue its campaign.",
+    "The EU has imposed sanctions on Belarus.",
+    "Russia wants to disrupt NATO’s activity.",
+])
+def test_not_recommendations(nlp, sentence):
+    assert recommendations(nlp, sentence) == []
+
+
+def test_recommended_demand_is_a_recommendation_not_a_demand(nlp):
+    doc = nlp(document("NATO should call for a moratorium on deployments."))
+    assert [s.text for s in doc.spans["demands"]] == []
+    assert [(s.text, s._.targets) for s in doc.spans[RECOMMENDATIONS_KEY]] == [
+        ("call for a moratorium on deployments", ["NATO"])]
+
+
+@pytest.mark.xfail(reason="recommendations: 'X should A and should B' is one span over both actions "
+                          "and the second modal", strict=False)
+def test_two_modal_actions_are_two_spans(nlp):
+    assert recommendations(nlp, "The EU should impose new sanctions on Iran and should freeze the assets "
+                                "of the central bank.") == [
+        ("impose new sanctions on Iran", {"EU"}, "should"),
+        ("freeze the assets of the central bank", {"EU"}, "should"),
+    ]
+
+
+@pytest.mark.xfail(reason="recommendations: a prediction ('could veto ..., analysts warn') is tagged, with "
+                          "the reporting clause in the span", strict=False)
+def test_warning_is_a_prediction(nlp):
+    assert recommendations(nlp, "Turkey could veto the decision, analysts warn.") == []
