@@ -136,7 +136,7 @@ def test_end_to_end_extract_and_evaluate(tmp_path):
         "eu-statement.json", "riga-talks.json", "seed-article.json"]
     assert (out / "datapackage.json").exists() and (out / "tables.xlsx").exists()
 
-    result = run_cli("evaluate", "--gold", str(REPO / "annotations" / "gold"), "--texts", str(corpus),
+    result = run_cli("evaluate", "--gold", str(REPO / "annotations" / "gold" / "seed-article.json"), "--texts", str(corpus),
                      "--out", "evaluation", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "ACTOR F1" in result.stdout and "seed-article" in result.stdout
