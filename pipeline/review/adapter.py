@@ -119,8 +119,11 @@ def apply(client: DoccanoClient, args: argparse.Namespace) -> dict:
     if n_lines:
         status = client.upload(project_id, [str(args.upload)], task="RelationExtraction", format="JSONL")
         problems = list((status.result or {}).get("error") or []) if isinstance(status.result, dict) else []
-        if status.error or problems:
-            detail = status.error or "; ".join(f"line {p.get('line')}: {p.get('message')}" for p in problems[:3])
+        if status.error:
+            raise AdapterError(f"doccano rejected the upload of {n_lines} example(s): the import task failed "
+                               f"({status.error})")
+        if problems:
+            detail = "; ".join(f"line {p.get('line')}: {p.get('message')}" for p in problems[:3])
             raise AdapterError(f"doccano rejected the upload of {n_lines} example(s) ({len(problems)} error(s)): "
                                f"{detail}")
     deleted = json.loads(args.delete.read_text()) if args.delete else []

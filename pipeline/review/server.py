@@ -32,6 +32,19 @@ DEFAULT_USERNAME = "admin"
 DEFAULT_PASSWORD = "doccano-local"  # loopback-only server; documented in the README
 PROCESSES = ("gunicorn", "celery")
 
+# doccano keeps uploaded files under its own package folder; this settings module,
+# written into the data folder, moves them there too, so every byte of server data
+# lives in one place.
+SETTINGS_MODULE = "doccano_local_settings"
+SETTINGS_SOURCE = """\
+import os
+
+from config.settings.production import *  # noqa: F401,F403
+
+DJANGO_DRF_FILEPOND_UPLOAD_TMP = os.path.join(os.environ["DOCCANO_HOME"], "uploads")
+DJANGO_DRF_FILEPOND_ALLOW_EXTERNAL_UPLOAD_DIR = True  # outside the package folder on purpose
+"""
+
 
 class ServerError(RuntimeError):
     """The server could not be started, reached or stopped."""
@@ -89,6 +102,25 @@ class DoccanoServer:
     def __post_init__(self) -> None:
         self.home = Path(self.home).resolve()
         self.venv = Path(self.venv).absolute()
+        # Children started by this object: a parent must reap them (poll), or an exited
+        # child stays a zombie that `kill -0` still finds.
+        self._children: dict[int, subprocess.Popen] = {}
+
+    def _alive(self, pid: int) -> bool:
+        child = self._children.get(pid)
+        return child.poll() is None if child is not None else _alive(pid)
+
+    def _ours(self, pid: int) -> bool:
+        """Whether a PID from a PID file still runs this server's program (not a reused PID)."""
+        if pid in self._children:  # started here; its cmdline may not be set yet
+            return True
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except FileNotFoundError:
+            return False
+        except OSError:  # no /proc: trust the PID file
+            return True
+        return str(self.venv).encode() in command
 
     @property
     def url(self) -> str:
@@ -111,12 +143,14 @@ class DoccanoServer:
         if not secret_file.exists():
             secret_file.write_text(secrets.token_urlsafe(48))
             secret_file.chmod(0o600)
+        (self.home / f"{SETTINGS_MODULE}.py").write_text(SETTINGS_SOURCE)
         env = dict(os.environ)
         env.update(
             DOCCANO_HOME=str(self.home),
             DATABASE_URL=f"sqlite:///{self.home / 'db.sqlite3'}",
             MEDIA_ROOT=str(self.home / "media"),
-            DJANGO_SETTINGS_MODULE="config.settings.production",
+            DJANGO_SETTINGS_MODULE=SETTINGS_MODULE,
+            PYTHONPATH=os.pathsep.join(filter(None, [str(self.home), os.environ.get("PYTHONPATH")])),
             STANDALONE="True",
             DEBUG="False",
             SECRET_KEY=secret_file.read_text().strip(),
@@ -131,18 +165,19 @@ class DoccanoServer:
             pid_file = self._pid_file(name)
             if pid_file.exists():
                 pid = int(pid_file.read_text().strip() or 0)
-                if pid and _alive(pid):
+                if pid and self._alive(pid) and self._ours(pid):
                     pids[name] = pid
         return pids
 
     def _run_setup(self, env: dict[str, str]) -> None:
         """`doccano init` and `doccano createuser`; both are idempotent."""
         doccano = str(self.venv / "bin" / "doccano")
-        # The password goes through the environment, not argv, so `ps` does not show it.
+        # The password goes through the environment, not argv, so `ps` does not show it;
+        # `--option=value`, so a password starting with "-" is not taken for an option.
         create_user = (
             "import os, sys; from backend.cli import main; "
-            "sys.argv = ['doccano', 'createuser', '--username', os.environ['DOCCANO_SETUP_USER'], "
-            "'--password', os.environ['DOCCANO_SETUP_PASSWORD']]; main()"
+            "sys.argv = ['doccano', 'createuser', '--username=' + os.environ['DOCCANO_SETUP_USER'], "
+            "'--password=' + os.environ['DOCCANO_SETUP_PASSWORD']]; main()"
         )
         setup_env = dict(env, DOCCANO_SETUP_USER=self.username, DOCCANO_SETUP_PASSWORD=self.password)
         steps = [([doccano, "init"], env), ([str(self.venv / "bin" / "python"), "-c", create_user], setup_env)]
@@ -160,6 +195,7 @@ class DoccanoServer:
                 cwd=self.home, start_new_session=True,
             )
         self._pid_file(name).write_text(f"{process.pid}\n")
+        self._children[process.pid] = process
         return process.pid
 
     def start(self, timeout: float = 120.0) -> float:
@@ -179,6 +215,9 @@ class DoccanoServer:
         if _port_taken(self.port):
             raise ServerError(f"port {self.port} on 127.0.0.1 is already in use; set DOCCANO_PORT to another port")
         env = self._environment()
+        # Exports are zipped into media/ and fetched at once by the adapter; drop old ones.
+        for archive in (self.home / "media").glob("*.zip"):
+            archive.unlink()
         self._run_setup(env)
         bin_dir = self.venv / "bin"
         self._spawn("gunicorn", [
@@ -197,27 +236,31 @@ class DoccanoServer:
         self.stop()
         raise ServerError(f"doccano at {self.url} was not ready within {timeout:.0f} s; see {self.home / 'logs'}")
 
-    def stop(self, grace: float = 15.0) -> bool:
+    def stop(self, grace: float = 20.0) -> bool:
         """Stop the processes named in the PID files (their whole process groups).
 
         Returns:
             True when something was running.
         """
         running = self.running_pids()
+        # SIGTERM to the leaders only: gunicorn's master and celery's main process stop
+        # their own workers; signalling the whole group makes celery wait on dead children.
         for pid in running.values():
             try:
-                os.killpg(pid, signal.SIGTERM)
+                os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
         deadline = time.monotonic() + grace
-        while any(_alive(pid) for pid in running.values()) and time.monotonic() < deadline:
+        while any(self._alive(pid) for pid in running.values()) and time.monotonic() < deadline:
             time.sleep(0.2)
         for pid in running.values():
-            if _alive(pid):
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+            try:
+                os.killpg(pid, signal.SIGKILL)  # whatever is left of the group
+            except ProcessLookupError:
+                pass
+        for pid in running.values():
+            if pid in self._children:
+                self._children.pop(pid).wait()
         for name in PROCESSES:
             self._pid_file(name).unlink(missing_ok=True)
         return bool(running)

@@ -28,7 +28,7 @@ def doccano_server(tmp_path_factory):
     if not (SERVER_VENV / "bin" / "doccano").exists() or not CLIENT_PYTHON.exists():
         pytest.fail(f"{SERVER_VENV} or {CLIENT_PYTHON.parent.parent} missing: run `make review-envs`")
     server = DoccanoServer(home=tmp_path_factory.mktemp("doccano"), venv=SERVER_VENV, port=free_port(),
-                           username="admin", password=secrets.token_urlsafe(12))
+                           username="admin", password="-" + secrets.token_urlsafe(12))  # "-": not an option
     server.start(timeout=180)
     yield server
     server.stop()
