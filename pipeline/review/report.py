@@ -117,10 +117,16 @@ class ReviewReport:
         """The table printed after a pull."""
         header = f"{'label':<15}{'machine':>8}{'reviewed':>9}{'kept':>6}{'changed':>8}{'removed':>8}" \
                  f"{'added':>6}{'roles±':>7}{'P':>7}{'R':>7}{'F1':>7}"
-        lines = [f"Review report: machine vs reviewer, {len(self.documents)} reviewed document(s)", header]
-        for label, c in self.totals().items():
+        lines = [f"Review report: machine vs reviewer, {len(self.documents)} reviewed document(s)"]
+        if self.documents:
+            lines.append(header)
+        for label, c in self.totals().items() if self.documents else ():
+            # "-" where there is nothing to divide by (no machine spans / no reviewed spans)
+            p = f"{c.precision:>7.3f}" if c.machine else f"{'-':>7}"
+            r = f"{c.recall:>7.3f}" if c.reviewed else f"{'-':>7}"
+            f = f"{c.f1:>7.3f}" if c.machine and c.reviewed else f"{'-':>7}"
             lines.append(f"{label:<15}{c.machine:>8}{c.reviewed:>9}{c.kept:>6}{c.changed:>8}{c.removed:>8}"
-                         f"{c.added:>6}{c.roles_changed:>7}{c.precision:>7.3f}{c.recall:>7.3f}{c.f1:>7.3f}")
+                         f"{c.added:>6}{c.roles_changed:>7}{p}{r}{f}")
         if self.pending:
             lines.append(f"not confirmed yet (no gold written): {', '.join(sorted(self.pending))}")
         return "\n".join(lines)
