@@ -144,7 +144,7 @@ def record_to_example(record: dict, text: str, *, pipeline_version: str) -> dict
     }
 
 
-def example_to_jsonl(examples: Iterable[dict]) -> str:
+def examples_to_jsonl(examples: Iterable[dict]) -> str:
     # ASCII-escaped on purpose: doccano guesses the file encoding and corrupts
     # curly quotes in UTF-8 uploads.
     return "".join(json.dumps(example, ensure_ascii=True) + "\n" for example in examples)
@@ -191,8 +191,14 @@ def pushed_annotations(example: dict) -> Annotations:
 
 
 def is_touched(example: dict) -> bool:
-    """True when a person confirmed the example or changed its annotations."""
-    return bool(example.get("is_confirmed")) or annotations_of(example) != pushed_annotations(example)
+    """True when a person confirmed the example or changed its annotations.
+
+    An example review-push did not make (no machine record) counts as touched: it is
+    someone's work, never to be replaced.
+    """
+    if example.get("is_confirmed") or not isinstance(example.get("machine_record"), str):
+        return True
+    return annotations_of(example) != pushed_annotations(example)
 
 
 def check_example(example: dict, text_sha256: str) -> Annotations:

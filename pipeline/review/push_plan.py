@@ -45,7 +45,7 @@ def plan_push(lines: list[dict], existing: list[dict]) -> PushPlan:
         doc_id = line["doc_id"]
         examples = sorted(by_doc.get(doc_id, []), key=lambda e: e["id"])
         touched = [e for e in examples if is_touched(e)]
-        untouched = [e for e in examples if e not in touched]
+        untouched = [e for e in examples if e["id"] not in {t["id"] for t in touched}]
         if touched:
             plan.reviewed.append(doc_id)
             plan.delete.extend(e["id"] for e in untouched)

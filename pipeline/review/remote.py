@@ -7,10 +7,10 @@ import json
 import os
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.review.doccano_format import example_to_jsonl
+from pipeline.review.doccano_format import examples_to_jsonl
 
 ADAPTER = Path(__file__).resolve().parent / "adapter.py"
 DEFAULT_CLIENT_PYTHON = Path(".venv-doccano-client/bin/python")
@@ -37,7 +37,7 @@ class DoccanoConnection:
     url: str
     project: str
     username: str
-    password: str
+    password: str = field(repr=False)
     client_python: Path = DEFAULT_CLIENT_PYTHON
     request_timeout: float = 30.0
     task_timeout: int = 300
@@ -77,6 +77,6 @@ class DoccanoConnection:
         """Upload the examples, then delete the examples with the given ids."""
         with tempfile.TemporaryDirectory(prefix="doccano-") as tmp:
             upload_file, delete_file = Path(tmp) / "upload.jsonl", Path(tmp) / "delete.json"
-            upload_file.write_text(example_to_jsonl(upload), encoding="ascii")
+            upload_file.write_text(examples_to_jsonl(upload), encoding="ascii")
             delete_file.write_text(json.dumps(delete))
             return self._run("apply", Path(tmp), "--upload", str(upload_file), "--delete", str(delete_file))

@@ -2,7 +2,8 @@
 
 A machine span the reviewer left in place is *kept*; one they deleted is *removed*; one
 they added is *added*; a removed span and an added span of the same label that overlap
-are one *changed* span (new boundaries). Precision is kept / machine spans, recall is
+are one *changed* span (new boundaries). *roles* counts kept DEMAND and RECOMMENDATION
+spans whose demander, addressees or targets the reviewer changed. Precision is kept / machine spans, recall is
 kept / reviewed spans: exact boundaries, so a changed span counts against both.
 """
 
@@ -116,7 +117,7 @@ class ReviewReport:
     def format(self) -> str:
         """The table printed after a pull."""
         header = f"{'label':<15}{'machine':>8}{'reviewed':>9}{'kept':>6}{'changed':>8}{'removed':>8}" \
-                 f"{'added':>6}{'roles±':>7}{'P':>7}{'R':>7}{'F1':>7}"
+                 f"{'added':>6}{'roles':>7}{'P':>7}{'R':>7}{'F1':>7}"
         lines = [f"Review report: machine vs reviewer, {len(self.documents)} reviewed document(s)"]
         if self.documents:
             lines.append(header)

@@ -42,13 +42,18 @@ def load_predictions(corpus: Path, predictions: Path) -> tuple[list[tuple[dict, 
         errors.append(f"{corpus}: no .txt documents to push")
     for path in texts:
         prediction = Path(predictions) / f"{path.stem}.json"
+        if not prediction.is_file():
+            errors.append(f"{prediction}: no prediction for {path} (run `make extract`)")
+            continue
         try:
             record = json.loads(prediction.read_text(encoding="utf-8"))
-            documents.append((record, read_canonical_text(path)))
-        except FileNotFoundError:
-            errors.append(f"{prediction}: no prediction for {path} (run `make extract`)")
         except (UnicodeDecodeError, json.JSONDecodeError, OSError) as error:
-            errors.append(f"{prediction if isinstance(error, json.JSONDecodeError) else path}: cannot read ({error})")
+            errors.append(f"{prediction}: not a readable JSON record ({error})")
+            continue
+        try:
+            documents.append((record, read_canonical_text(path)))
+        except (UnicodeDecodeError, OSError) as error:
+            errors.append(f"{path}: cannot read the text ({error})")
     return documents, errors
 
 

@@ -8,7 +8,7 @@ import pytest
 from review_fixtures import as_exported, unicode_record
 
 from pipeline.review.doccano_format import (
-    METADATA_KEYS, RecordError, annotations_of, check_example, check_record, example_to_jsonl, is_touched,
+    METADATA_KEYS, RecordError, annotations_of, check_example, check_record, examples_to_jsonl, is_touched,
     link_roles, record_to_example,
 )
 from pipeline.review.documents import text_sha256
@@ -50,7 +50,7 @@ def test_metadata_keys_are_the_same_on_every_line_and_hold_the_machine_record(se
 
 def test_jsonl_is_ascii_escaped_and_lossless():
     record, text = unicode_record()
-    jsonl = example_to_jsonl([record_to_example(record, text, pipeline_version="1")])
+    jsonl = examples_to_jsonl([record_to_example(record, text, pipeline_version="1")])
     assert jsonl.isascii()
     assert "\\u201c" in jsonl and "\\ud83d\\ude00" in jsonl  # curly quote, emoji as a surrogate pair
     assert json.loads(jsonl)["text"] == text

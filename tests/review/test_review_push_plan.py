@@ -63,3 +63,10 @@ def test_examples_of_other_documents_are_left_alone():
     other["doc_id"] = "another-document"
     plan = plan_push([_line()], [other])
     assert plan.new == ["unicode-note"] and plan.delete == []
+
+
+def test_example_not_made_by_push_is_never_replaced():
+    foreign = as_exported(_line(), 3)
+    del foreign["machine_record"]
+    plan = plan_push([_line()], [foreign])
+    assert plan.reviewed == ["unicode-note"] and plan.upload == [] and plan.delete == []
