@@ -176,12 +176,16 @@ def machine_record_of(example: dict) -> dict:
         RecordError: when the example was not made by review-push.
     """
     raw = example.get("machine_record")
+    where = f"doccano example {example.get('id')} ({example.get('doc_id', 'no doc_id')})"
     if not isinstance(raw, str):
-        raise RecordError(
-            f"doccano example {example.get('id')} ({example.get('doc_id', 'no doc_id')}): "
-            "no machine_record metadata; it was not created by review-push"
-        )
-    return json.loads(raw)
+        raise RecordError(f"{where}: no machine_record metadata; it was not created by review-push")
+    try:
+        record = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise RecordError(f"{where}: machine_record metadata is not JSON ({error})") from None
+    if not isinstance(record, dict) or not isinstance(record.get("spans"), list):
+        raise RecordError(f"{where}: machine_record metadata is not an annotation record")
+    return record
 
 
 def pushed_annotations(example: dict) -> Annotations:
@@ -196,9 +200,12 @@ def is_touched(example: dict) -> bool:
     An example review-push did not make (no machine record) counts as touched: it is
     someone's work, never to be replaced.
     """
-    if example.get("is_confirmed") or not isinstance(example.get("machine_record"), str):
+    if example.get("is_confirmed"):
         return True
-    return annotations_of(example) != pushed_annotations(example)
+    try:
+        return annotations_of(example) != pushed_annotations(example)
+    except RecordError:
+        return True
 
 
 def check_example(example: dict, text_sha256: str) -> Annotations:

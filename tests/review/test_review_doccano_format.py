@@ -9,7 +9,7 @@ from review_fixtures import as_exported, unicode_record
 
 from pipeline.review.doccano_format import (
     METADATA_KEYS, RecordError, annotations_of, check_example, check_record, examples_to_jsonl, is_touched,
-    link_roles, record_to_example,
+    link_roles, machine_record_of, record_to_example,
 )
 from pipeline.review.documents import text_sha256
 
@@ -116,3 +116,14 @@ def test_untouched_export_is_not_touched_but_confirmed_or_edited_is():
     rewired["relations"][0]["to_id"] = rewired["entities"][0]["id"]
     assert annotations_of(rewired) != annotations_of(_exported_unicode())
     assert is_touched(rewired)
+
+
+@pytest.mark.parametrize("value, message", [
+    (None, "no machine_record metadata"), ("{oops", "is not JSON"), ("[1, 2]", "not an annotation record"),
+])
+def test_broken_machine_record_is_a_clear_error(value, message):
+    example = _exported_unicode()
+    example["machine_record"] = value
+    with pytest.raises(RecordError, match=message):
+        machine_record_of(example)
+    assert is_touched(example)  # not ours to replace
