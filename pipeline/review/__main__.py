@@ -1,0 +1,3 @@
+from pipeline.review.cli import main
+
+main()
