@@ -37,7 +37,7 @@ evaluate: models/policy/config.cfg
 bench: $(VENV)/.installed
 	$(PY) -m pipeline bench
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed review-envs
 	$(PY) -m pytest -q tests
 
 ## ---- review in doccano (issue 3) --------------------------------------
