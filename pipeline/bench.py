@@ -393,6 +393,14 @@ def measure(spec: dict) -> dict:
     return result
 
 
+def _exception_line(stderr: str) -> str:
+    """The line of a traceback that names the exception (spaCy's messages run on
+    over several lines), else the last line."""
+    lines = stderr.strip().splitlines()
+    named = [line for line in lines if re.match(r"[A-Za-z_][\w.]*(?:Error|Exception): ", line)]
+    return (named or lines or [""])[-1][:300]
+
+
 def _measure_isolated(spec: dict, passes: int = 1) -> dict:
     """``measure(spec)`` ``passes`` times, each in a fresh Python process, so every
     pass starts cold (no tokenizer cache, no vocabulary) like a real run and its
@@ -403,7 +411,7 @@ def _measure_isolated(spec: dict, passes: int = 1) -> dict:
                               capture_output=True, text=True)
         lines = proc.stdout.strip().splitlines()
         if proc.returncode != 0 or not lines:
-            why = (proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[-1]
+            why = _exception_line(proc.stderr) or f"exit code {proc.returncode}"
             raise BenchmarkError(f"{spec['kind']} on {spec['corpus']} with {spec['n_process']} "
                                  f"process(es) failed: {why}")
         runs.append(json.loads(lines[-1]))
