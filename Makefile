@@ -34,8 +34,9 @@ extract: models/policy/config.cfg
 evaluate: models/policy/config.cfg
 	$(PY) -m pipeline evaluate --gold $(GOLD) --out $(OUT)/evaluation --model models/policy
 
-bench: $(VENV)/.installed
-	$(PY) -m pipeline bench
+# Generated corpus under build/bench; figures printed and in build/bench/bench.json.
+bench: models/policy/config.cfg
+	$(PY) -m pipeline bench --n-docs $(or $(BENCH_DOCS),200) --work build/bench
 
 test: $(VENV)/.installed review-envs
 	$(PY) -m pytest -q tests
