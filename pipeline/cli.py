@@ -97,9 +97,12 @@ def bench(
     work: Path = typer.Option(Path("build/bench"), help="Scratch folder."),
 ) -> None:
     """Throughput and peak memory against spaCy's tokenizer + sentencizer."""
-    from .bench import run_benchmark
+    from .bench import BenchmarkError, run_benchmark
 
-    run_benchmark(n_docs=n_docs, work=work, report=typer.echo)
+    try:
+        run_benchmark(n_docs=n_docs, work=work, report=typer.echo)
+    except BenchmarkError as err:
+        _fail(str(err), 1)
 
 
 def main() -> None:

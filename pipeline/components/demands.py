@@ -262,7 +262,9 @@ class DemandTagger:
             while j < limit and doc[j].lower_ in _THAT_SKIP:
                 j += 1
             stop = clause_end(doc, j, limit)
-            return (split_actions(doc, j, stop) if stop > j else None), ids, agent
+            if stop <= j:
+                return None  # "demands that NATO:": a list follows
+            return split_actions(doc, j, stop), ids, agent
         if frame == "to" and nxt == "to" and k + 1 < limit and doc[k + 1].is_lower:
             stop = clause_end(doc, k + 1, limit, first_comma=participial)
             return split_actions(doc, k + 1, stop, after_to=True), [], agent
@@ -273,7 +275,7 @@ class DemandTagger:
                 return split_actions(doc, j + 1, stop, after_to=True), ids, agent
             stop = clause_end(doc, k + 1, limit, first_comma=participial)
             stop, explicit = _cut_from(ctx, k + 1, stop)
-            return ([(k + 1, stop)] if stop > k + 1 else None), explicit, agent
+            return ([(k + 1, stop)], explicit, agent) if stop > k + 1 else None
         if frame in {"object", "object_from", "want_object"} and nxt not in _NOT_OBJECT:
             if k in ctx.actor_at and frame != "want_object":
                 return None
@@ -281,7 +283,7 @@ class DemandTagger:
             stop, explicit = _cut_from(ctx, k, stop)
             if frame == "object_from" and not explicit:
                 return None
-            return ([(k, stop)] if stop > k else None), explicit, agent
+            return ([(k, stop)], explicit, agent) if stop > k else None
         return None
 
     def _phrase_cue(self, ctx: DocContext, sent: Span, kind: str, start: int, end: int,

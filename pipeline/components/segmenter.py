@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import SENT_START
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -115,11 +118,15 @@ class Segmenter:
                     while j < span.end and (doc[j].text in _CLOSERS or doc[j].is_space):
                         j += 1
                     starts.add(j)
-        for token in doc:
+        # One array write: setting token.is_sent_start one by one rescans the doc each time.
+        values = numpy.full(len(doc), -1, dtype="int64")
+        for i in starts:
             # whitespace between segments stays with the sentence before it
-            token.is_sent_start = token.i in starts and not token.is_space
+            if i < len(doc) and not doc[i].is_space:
+                values[i] = 1
         if len(doc):
-            doc[0].is_sent_start = True
+            values[0] = 1
+            doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))
 
 
 @Language.factory("policy_segmenter")
