@@ -1,31 +1,20 @@
-"""Local files of the review round trip: document texts, predictions, gold files.
-
-`read_canonical_text` stands in for `pipeline.corpus.read_document` until the foundation
-lands; swap it there and nothing else changes.
-"""
+"""Local files of the review round trip: document texts, predictions, gold files."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
-import tempfile
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
+from ..corpus import canonical_text, text_sha256  # noqa: F401  (text_sha256 is used by callers)
+from ..export import atomic_write_text
+
 
 def read_canonical_text(path: Path) -> str:
-    """The canonical text of a file: UTF-8, BOM removed, \\r\\n and \\r turned into \\n."""
-    text = Path(path).read_bytes().decode("utf-8")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The canonical text of a file (see ``pipeline.corpus``)."""
+    return canonical_text(Path(path).read_bytes())
 
 
 def pipeline_version() -> str:
@@ -45,17 +34,7 @@ def document_text(doc_id: str, corpus: Path, texts: Path) -> tuple[Path, str] | 
     return None
 
 
-def write_atomic(path: Path, content: str) -> None:
-    """Write a file so that a crash leaves either the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+write_atomic = atomic_write_text
 
 
 def gold_json(record: dict) -> str:
