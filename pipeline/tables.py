@@ -7,6 +7,7 @@ recommendations are named by their offsets.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -53,9 +54,10 @@ def _sentences(doc: Doc) -> list[tuple[str, str, Span, Span]]:
 
 
 def _sentence_of(index: list[tuple[int, int, str, str]], start: int) -> tuple[str, str]:
-    for s_start, s_end, sentence_id, section in index:
-        if s_start <= start < s_end:
-            return sentence_id, section
+    """The sentence holding a character offset (``index`` is sorted by start)."""
+    k = bisect_right(index, (start, float("inf"))) - 1
+    if k >= 0 and index[k][0] <= start < index[k][1]:
+        return index[k][2], index[k][3]
     return "", ""
 
 

@@ -7,8 +7,11 @@ who a pronoun or "we" points back to, and who a sentence reports.
 
 from __future__ import annotations
 
+import srsly
 from spacy.tokens import Doc, Span
+from spacy.util import ensure_path
 
+from ..resources import root_of
 from .actors import ACTORS_KEY, actor_root
 
 # Skipped between a subject and its verb ("Russia also proposes", "Russia has demanded").
@@ -33,6 +36,26 @@ _CLAUSE_BREAK_AFTER_COMMA = {"while", "whereas", "but", "as", "although", "thoug
                              "because", "so", "thereby", "thus", "yet"}
 _TRAILING = {".", ",", ";", ":", "!", "?", "”", "’", '"', "'", "…", "-", "–", "—"}
 _ING_EXCEPTIONS = {"thing", "bring", "king", "ring", "spring", "wing", "string", "sting", "during"}
+
+
+class CueLexiconStore:
+    """Saves a tagger's cue lexicon (``self.cues``) with the pipeline, so a
+    pipeline folder gives the same results anywhere; ``_build`` recompiles it."""
+
+    cues: dict
+
+    def _build(self) -> None:
+        raise NotImplementedError
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "cues.json", self.cues)
+
+    def from_disk(self, path, *, exclude=tuple()):
+        self.cues = srsly.read_json(ensure_path(path) / "cues.json")
+        self._build()
+        return self
 
 
 class DocContext:
@@ -308,11 +331,10 @@ def has_condition(sent: Span) -> bool:
 
 def roots(ctx: DocContext, ids: list[str]) -> set[str]:
     affiliations = ctx.doc._.affiliations or {}
-    from ..resources import root_of
     return {root_of(i, affiliations.get(i)) for i in ids}
 
 
 __all__ = [
-    "DocContext", "subject_left", "actors_right", "clause_end", "split_actions", "trim_end",
+    "CueLexiconStore", "DocContext", "subject_left", "actors_right", "clause_end", "split_actions", "trim_end",
     "reported_speaker", "has_condition", "list_item", "is_gerund", "roots", "actor_root", "NEGATIONS",
 ]

@@ -21,6 +21,7 @@ from .. import extensions  # noqa: F401
 from ..layout import ANNOTATED_KINDS
 from ..resources import load_demand_cues
 from .clauses import (
+    CueLexiconStore,
     NEGATIONS, DocContext, actors_right, clause_end, has_condition, is_gerund,
     list_item, reported_speaker, roots, split_actions, subject_left,
 )
@@ -54,7 +55,7 @@ class Demand:
     explicit: list[str] = field(default_factory=list)
 
 
-class DemandTagger:
+class DemandTagger(CueLexiconStore):
     """Tags demands: content spans with demander, addressees and cue."""
 
     def __init__(self, nlp: Language, name: str = "policy_demands") -> None:
@@ -419,20 +420,6 @@ class DemandTagger:
             span._.conditional = demand.conditional
             spans.append(span)
         doc.spans[DEMANDS_KEY] = spans
-
-    def to_disk(self, path, *, exclude=tuple()) -> None:
-        import srsly
-        from spacy.util import ensure_path
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "cues.json", self.cues)
-
-    def from_disk(self, path, *, exclude=tuple()) -> "DemandTagger":
-        import srsly
-        from spacy.util import ensure_path
-        self.cues = srsly.read_json(ensure_path(path) / "cues.json")
-        self._build()
-        return self
 
 
 def _possessor(ctx: DocContext, i: int) -> str | None:

@@ -21,6 +21,7 @@ from .. import extensions  # noqa: F401
 from ..layout import ANNOTATED_KINDS
 from ..resources import load_recommendation_cues
 from .clauses import (
+    CueLexiconStore,
     NEGATIONS, DocContext, actors_right, clause_end, has_condition, list_item, split_actions,
     subject_left,
 )
@@ -41,7 +42,7 @@ class Recommendation:
     conditional: bool = False
 
 
-class RecommendationTagger:
+class RecommendationTagger(CueLexiconStore):
     """Tags recommended actions with their targets and modality."""
 
     def __init__(self, nlp: Language, name: str = "policy_recommendations") -> None:
@@ -76,7 +77,6 @@ class RecommendationTagger:
         means_matches = {m[1]: m for m in self.means(doc)}
         found: list[Recommendation] = []
         last_targets: list[str] = []
-        last_modality = ""
         list_intro: tuple[list[str], str] | None = None
         for segment in segments:
             if list_intro is not None:
@@ -110,12 +110,10 @@ class RecommendationTagger:
                     rec.conditional = has_condition(sent)
                 if sent_found:
                     last_targets = sent_found[-1].targets
-                    last_modality = sent_found[-1].modality
                 found.extend(sent_found)
                 intro = self._list_intro(ctx, sent)
                 if intro is not None:
                     list_intro = intro
-        del last_modality
         return sorted(found, key=lambda r: r.start)
 
     def _list_intro(self, ctx: DocContext, sent: Span) -> tuple[list[str], str] | None:
@@ -258,20 +256,6 @@ class RecommendationTagger:
             span._.conditional = rec.conditional
             spans.append(span)
         doc.spans[RECOMMENDATIONS_KEY] = spans
-
-    def to_disk(self, path, *, exclude=tuple()) -> None:
-        import srsly
-        from spacy.util import ensure_path
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "cues.json", self.cues)
-
-    def from_disk(self, path, *, exclude=tuple()) -> "RecommendationTagger":
-        import srsly
-        from spacy.util import ensure_path
-        self.cues = srsly.read_json(ensure_path(path) / "cues.json")
-        self._build()
-        return self
 
 
 def _first_word(sent: Span) -> int:

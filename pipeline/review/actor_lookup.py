@@ -3,71 +3,35 @@
 Where an id comes from, first hit wins:
 1. another ACTOR mention with the same text in the same document (the machine's or a
    kept one), so `Russia` gets the id `Russia` has elsewhere in the document;
-2. the pipeline's actor gazetteer (`pipeline/resources/states.jsonl`, `actors.jsonl`);
-3. pycountry's country names (ISO 3166-1 alpha-3).
+2. the pipeline's actor gazetteer (`pipeline.resources.load_gazetteer`: pycountry's
+   countries merged with `pipeline/resources/states.jsonl` and `actors.jsonl`).
 A span none of them knows keeps an empty `actor_id` and is reported, so the alias can be
 added to the gazetteer.
 """
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from pathlib import Path
 from typing import Callable
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+from ..resources import load_gazetteer
 
 ActorAttributes = dict[str, str]  # actor_id, actor_type and, for persons, affiliation
 
 
-def _actor_type(actor_id: str, declared: str | None) -> str:
-    if declared:
-        return declared
-    if actor_id.startswith("person:"):
-        return "person"
-    if actor_id.startswith("group:"):
-        return "group"
-    if ":" in actor_id:
-        return "body"
-    return "state" if len(actor_id) == 3 and actor_id.isupper() else "organisation"
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
-
-
 @lru_cache(maxsize=1)
-def gazetteer_aliases(resources: Path = RESOURCES) -> dict[str, ActorAttributes]:
-    """Alias text -> actor attributes, from the gazetteer files and pycountry."""
+def gazetteer_aliases() -> dict[str, ActorAttributes]:
+    """Alias text -> actor attributes, from the pipeline's validated gazetteer
+    (pycountry's countries merged with the project's data files)."""
     aliases: dict[str, ActorAttributes] = {}
-
-    def add(alias: str, attributes: ActorAttributes) -> None:
-        aliases.setdefault(alias, attributes)
-
-    for entry in _read_jsonl(resources / "states.jsonl"):
-        state = {"actor_id": entry["id"], "actor_type": "state"}
-        for alias in [*entry.get("aliases", []), *entry.get("demonyms", []), *entry.get("metonyms", [])]:
-            add(alias, state)
-    for entry in _read_jsonl(resources / "actors.jsonl"):
-        attributes = {"actor_id": entry["id"], "actor_type": _actor_type(entry["id"], entry.get("type"))}
+    for entry in load_gazetteer().values():
+        attributes = {"actor_id": entry["id"], "actor_type": entry["type"]}
         if entry.get("affiliation"):
             attributes["affiliation"] = entry["affiliation"]
-        for alias in [entry.get("name"), *entry.get("aliases", [])]:
+        for alias in [entry.get("name"), *entry.get("aliases", []), *entry.get("demonyms", []),
+                      *entry.get("metonyms", [])]:
             if alias:
-                add(alias, attributes)
-    try:
-        import pycountry
-    except ImportError:  # pragma: no cover - pycountry is a main dependency
-        return aliases
-    for country in pycountry.countries:
-        state = {"actor_id": country.alpha_3, "actor_type": "state"}
-        for name in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)):
-            if name:
-                add(name, state)
+                aliases.setdefault(alias, attributes)
     return aliases
 
 
