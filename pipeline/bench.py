@@ -322,24 +322,6 @@ def _maxrss_mb(who: int) -> float:
     return round(value / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
-def with_syntax(nlp: Language, base_model: Path) -> Language:
-    """The extraction pipeline with the components of a syntactic base (tok2vec,
-    tagger, parser, ...) inserted after the segmenter, which must come first so the
-    parser keeps its sentence boundaries. The hook for the "+ syntax" row: give
-    ``run_benchmark(syntax_model=...)`` any saved spaCy pipeline."""
-    base = spacy.load(base_model)
-    names = [n for n in nlp.pipe_names if n != "policy_segmenter"]
-    for name in base.pipe_names:
-        if name in nlp.pipe_names:
-            continue
-        # Sourcing keeps the trained weights and reconnects listeners to the sourced tok2vec.
-        if names:
-            nlp.add_pipe(name, source=base, before=names[0])
-        else:
-            nlp.add_pipe(name, source=base)
-    return nlp
-
-
 def _baseline_pass(nlp: Language, corpus: Path, n_process: int) -> dict:
     from .corpus import DocumentError, iter_corpus, list_corpus
 
@@ -365,7 +347,7 @@ def measure(spec: dict) -> dict:
     """Run one pass of one configuration and return its figures. ``spec``: ``kind``
     ("baseline" or "extract"), ``corpus``, ``n_process``, and for extract ``out``,
     ``model`` (None: the default pipeline) and ``syntax_model`` (None: no syntax)."""
-    from .nlp import load_pipeline
+    from .nlp import load_pipeline, with_syntax
 
     sampler = _TreeMemorySampler()
     sampler.start()

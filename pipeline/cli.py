@@ -28,6 +28,7 @@ def extract(
     out: Path = typer.Option(Path("out"), help="Where the tables go."),
     n_process: int = typer.Option(1, help="Worker processes."),
     model: Path = typer.Option(None, help="A built pipeline folder (default: models/policy, else the config)."),
+    layers: str = typer.Option("best", help="best (every layer present), rules, rules+syntax, rules+syntax+trained."),
     max_mb: float = typer.Option(MAX_BYTES / 1e6, help="Refuse files larger than this many MB."),
 ) -> None:
     """Process a corpus into the seven tables, datapackage.json and tables.xlsx.
@@ -37,12 +38,13 @@ def extract(
     """
     from .corpus import DocumentError
     from .extract import extract as run
-    from .nlp import load_pipeline
+    from .nlp import LayerError, build_pipeline
 
     try:
-        nlp = load_pipeline(model)
+        nlp = build_pipeline(layers, model=model)
+        typer.echo(f"pipeline: {nlp.meta['policy_layers_description']}")
         summary = run(corpus, out, nlp=nlp, n_process=n_process, max_bytes=int(max_mb * 1e6))
-    except (DocumentError, FileNotFoundError) as err:
+    except (DocumentError, FileNotFoundError, LayerError) as err:
         _fail(str(err))
     except OSError as err:
         _fail(f"{err.filename or out}: {err.strerror or err}")
@@ -60,10 +62,11 @@ def evaluate(
     texts: list[Path] = typer.Option([Path("corpus"), Path("annotations/texts")],
                                      help="Folders holding the gold documents' texts."),
     model: Path = typer.Option(None, help="A built pipeline folder."),
+    layers: str = typer.Option("best", help="best (every layer present), rules, rules+syntax, rules+syntax+trained."),
 ) -> None:
     """Score the pipeline against gold annotations (ANNOTATION_GUIDE.md, Scoring)."""
     from .evaluate import evaluate as run
-    from .nlp import load_pipeline
+    from .nlp import LayerError, build_pipeline
 
     errors: list[str] = []
 
@@ -72,9 +75,10 @@ def evaluate(
         typer.echo(line, err=True)
 
     try:
-        run(gold, out, text_dirs=texts, nlp=load_pipeline(model), report=typer.echo,
-            report_error=report_error)
-    except FileNotFoundError as err:
+        nlp = build_pipeline(layers, model=model)
+        typer.echo(f"pipeline: {nlp.meta['policy_layers_description']}")
+        run(gold, out, text_dirs=texts, nlp=nlp, report=typer.echo, report_error=report_error)
+    except (FileNotFoundError, LayerError) as err:
         _fail(str(err))
     if errors:
         raise typer.Exit(1)

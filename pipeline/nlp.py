@@ -1,9 +1,26 @@
-"""Building and loading the extraction pipeline declared in ``configs/pipeline.cfg``."""
+"""Building and loading the extraction pipeline, layer by layer.
+
+Three layers, each optional above the first:
+
+- ``rules``: the components declared in ``configs/pipeline.cfg`` (segmenter, actors,
+  demands, recommendations), built into ``models/policy`` by ``spacy assemble``.
+- ``syntax``: a syntactic base (tagger, parser, lemmatizer; see ``pipeline.syntax``)
+  sourced in right after the segmenter, so the parser keeps its sentence boundaries;
+  the rule components then also use dependency patterns.
+- ``trained``: components trained from ``annotations/gold`` by ``make train``
+  (``models/trained/model-best``), appended after the rules, merged with their rows
+  by ``source`` and ``confidence``.
+
+``build_pipeline("best")`` stacks every layer present on this machine and says
+which on the ``pipeline.nlp`` logger.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
+from typing import Iterable
 
 import spacy
 from spacy.language import Language
@@ -12,7 +29,17 @@ from . import extensions  # noqa: F401
 
 CONFIG = Path(__file__).parent / "configs" / "pipeline.cfg"
 DEFAULT_MODEL = Path("models") / "policy"
+TRAINED_MODEL = Path("models") / "trained" / "model-best"
+#: Set to a folder to use another trained layer, or to "none" to leave it out.
+TRAINED_ENV_VAR = "POLICY_TRAINED_MODEL"
+LAYERS = ("rules", "syntax", "trained")
+#: Names accepted by ``--layers``: "best" or a "+"-joined subset that starts with rules.
+CHOICES = ("best", "rules", "rules+syntax", "rules+trained", "rules+syntax+trained")
 log = logging.getLogger(__name__)
+
+
+class LayerError(Exception):
+    """A layer was asked for by name but is not available (one line for the user)."""
 
 
 def assemble(config: Path = CONFIG) -> Language:
@@ -24,7 +51,7 @@ def assemble(config: Path = CONFIG) -> Language:
 
 
 def load_pipeline(model: Path | None = None) -> Language:
-    """The built pipeline in ``model`` (default ``models/policy``), else one
+    """The rules-only pipeline in ``model`` (default ``models/policy``), else one
     assembled from the config in memory."""
     path = Path(model) if model else DEFAULT_MODEL
     if (path / "config.cfg").exists():
@@ -32,3 +59,90 @@ def load_pipeline(model: Path | None = None) -> Language:
     if model is not None:
         raise FileNotFoundError(f"{path}: no spaCy pipeline here (no config.cfg)")
     return assemble()
+
+
+def with_syntax(nlp: Language, base: Language | Path) -> Language:
+    """``nlp`` with the components of a syntactic base (tok2vec, tagger, parser, ...)
+    inserted right after the segmenter, which must come first so the parser keeps
+    its sentence boundaries. ``base`` is a loaded pipeline or a saved one's folder."""
+    if not isinstance(base, Language):
+        base = spacy.load(base)
+    names = [n for n in nlp.pipe_names if n != "policy_segmenter"]
+    for name in base.pipe_names:
+        if name in nlp.pipe_names:
+            continue
+        # Sourcing keeps the trained weights and reconnects listeners to the sourced tok2vec.
+        if names:
+            nlp.add_pipe(name, source=base, before=names[0])
+        else:
+            nlp.add_pipe(name, source=base)
+    return nlp
+
+
+def _trained_layer():
+    """The function that appends the trained layer, or None when that code is absent."""
+    try:
+        from .train.layer import add_trained_layer
+    except ImportError:
+        return None
+    return add_trained_layer
+
+
+def parse_layers(choice: str) -> tuple[str, ...]:
+    """``"rules+syntax"`` → ``("rules", "syntax")``; "best" → ``()`` (decided by what exists)."""
+    if choice == "best":
+        return ()
+    layers = tuple(part.strip() for part in choice.split("+"))
+    if choice not in CHOICES or layers[0] != "rules":
+        raise LayerError(f"--layers {choice}: expected one of {', '.join(CHOICES)}")
+    return layers
+
+
+def build_pipeline(layers: str | Iterable[str] = "best", *, model: Path | None = None,
+                   trained: Path | None = None) -> Language:
+    """The extraction pipeline with the asked layers (``"best"``: every layer present).
+
+    Args:
+        layers: "best", a name from ``CHOICES``, or an iterable of layer names.
+        model: the rules pipeline folder (default ``models/policy``, else the config).
+        trained: the trained layer's folder (default ``models/trained/model-best``).
+
+    Returns:
+        The pipeline; ``nlp.meta["policy_layers"]`` names its layers and
+        ``nlp.meta["policy_layers_description"]`` says where each came from.
+
+    Raises:
+        LayerError: a layer asked for by name is not available.
+    """
+    from .syntax import load_syntax
+
+    wanted = parse_layers(layers) if isinstance(layers, str) else tuple(layers)
+    best = not wanted
+    nlp = load_pipeline(model)
+    rules_path = Path(model or DEFAULT_MODEL)
+    used = ["rules"]
+    described = [f"rules ({rules_path if (rules_path / 'config.cfg').exists() else CONFIG.name})"]
+    if best or "syntax" in wanted:
+        base = load_syntax()
+        if base is not None:
+            with_syntax(nlp, base)
+            used.append("syntax")
+            described.append(f"syntax ({base.meta.get('name', 'base')} {base.meta.get('version', '')})".strip())
+        elif not best:
+            raise LayerError("syntax layer asked for, but no syntactic base here (`make base-model` builds one)")
+    if best or "trained" in wanted:
+        setting = os.environ.get(TRAINED_ENV_VAR, "").strip()
+        path = Path(trained or setting or TRAINED_MODEL)
+        add = _trained_layer()
+        if setting.lower() == "none" and trained is None:
+            add = None
+        if add is not None and (path / "config.cfg").exists():
+            add(nlp, path)
+            used.append("trained")
+            described.append(f"trained ({path})")
+        elif not best:
+            raise LayerError(f"trained layer asked for, but no trained model at {path} (`make train` builds one)")
+    nlp.meta["policy_layers"] = used
+    nlp.meta["policy_layers_description"] = " + ".join(described)
+    log.info("pipeline: %s", nlp.meta["policy_layers_description"])
+    return nlp

@@ -10,6 +10,14 @@ from pipeline.nlp import assemble
 from policy_testkit import SEED_GOLD, SEED_TEXT
 
 
+@pytest.fixture(autouse=True)
+def _rules_only_unless_asked(monkeypatch):
+    """Tests see the same pipeline whether or not this machine has a trained base
+    (``models/base``) or trained layer; tests of those layers ask for them."""
+    monkeypatch.setenv("POLICY_BASE_MODEL", "none")
+    monkeypatch.setenv("POLICY_TRAINED_MODEL", "none")
+
+
 @pytest.fixture(scope="session")
 def nlp():
     """The rules pipeline assembled from pipeline/configs/pipeline.cfg (nothing downloaded)."""

@@ -15,10 +15,10 @@ import spacy
 from spacy.training import Example
 
 from pipeline.bench import (SEED_ARTICLE, SEED_EVERY, TEMPLATES, BenchmarkError, load_templates, run_benchmark,
-                            with_syntax, write_corpus)
+                            write_corpus)
 from pipeline.corpus import read_document
 from pipeline.layout import parse_layout
-from pipeline.nlp import load_pipeline
+from pipeline.nlp import load_pipeline, with_syntax
 
 _LISTENER = {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "*"}
 _TREEBANK = [

@@ -47,7 +47,7 @@ def test_folder_without_txt_files_exits_2_with_one_line(tmp_path, files):
     result = run_cli("extract", "--corpus", str(corpus), "--out", "out", cwd=tmp_path)
     assert result.returncode == 2
     assert stderr_lines(result) == [f"error: {corpus}: no .txt files in the corpus folder"]
-    assert result.stdout == ""
+    assert result.stdout == "pipeline: rules (pipeline.cfg)\n"
     assert not (tmp_path / "out").exists()
 
 
@@ -93,7 +93,7 @@ def test_crash_is_one_line_and_keeps_previous_tables(nlp, tmp_path, monkeypatch)
     corpus = write_corpus(tmp_path / "corpus", {"a.txt": GOOD, "b.txt": document("CRASH-HERE")})
     result = runner.invoke(app, ["extract", "--corpus", str(corpus), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert result.output.strip().splitlines() == [
+    assert result.output.strip().splitlines()[1:] == [
         f"error: extract stopped (RuntimeError: component failed); the tables in {tmp_path / 'out'} "
         "were left as they were"]
     assert snapshot(tmp_path / "out") == before
@@ -115,7 +115,9 @@ def test_end_to_end_extract_and_evaluate(tmp_path):
     result = run_cli("extract", "--corpus", str(corpus), "--out", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert stderr_lines(result) == []
-    assert result.stdout.startswith("documents: 3, sentences: ")
+    announced, summary = result.stdout.splitlines()
+    assert announced == "pipeline: rules (pipeline.cfg)"
+    assert summary.startswith("documents: 3, sentences: ")
     assert result.stdout.strip().endswith("failures: 0")
     out = tmp_path / "out"
     for name in TABLE_NAMES:
