@@ -136,6 +136,7 @@ class ActorTagger:
         for title in self.titles:
             self.title_matcher.add(title["title"], [make(title["title"])])
         self._title_affiliation = {t["title"].lower(): t.get("affiliation") for t in self.titles}
+        self._title_words = {t["title"].split()[0].lower() for t in self.titles}
         # words that start the context rules: short forms, back-references, role nouns, reporting verbs
         for i, form in enumerate(self.short_forms):
             self.cue_matcher.add(f"short|{i}", [make(form["form"])])
@@ -231,8 +232,9 @@ class ActorTagger:
             if cand.kind == "metonym" and not self._capital_acts(doc, cand):
                 continue
             if self.gazetteer.get(cand.actor_id, {}).get("type") == "state" and cand.kind in {"alias", "demonym"}:
-                if nxt is not None and nxt.text in ctx["geo_suffixes"]:
-                    continue  # "the South China Sea"
+                if nxt is not None and nxt.text in ctx["geo_suffixes"] and prev is not None \
+                        and _is_cap(prev) and not _sentence_start(prev):
+                    continue  # "the South China Sea" (but "the Taiwan Strait" names Taiwan)
                 if self._in_law_name(doc, cand.end):
                     continue  # "the Taiwan Relations Act"
             if cand.kind == "demonym" and self._ethnic_pair(doc, cand, demonym_at):
@@ -297,13 +299,6 @@ class ActorTagger:
                 if owner is not None:
                     out.append(Candidate(start, end, f"{owner.actor_id}:{slug}", "body"))
                     continue
-            # "the Ministry of Foreign Affairs of Japan": the owner follows
-            if end + 1 < len(doc) and doc[end].lower_ == "of":
-                after = next((c for c in cands if c.start in {end + 1, end + 2} and
-                              self.gazetteer.get(c.actor_id, {}).get("type") == "state"), None)
-                if after is not None:
-                    out.append(Candidate(start, end, f"{after.actor_id}:{slug}", "body"))
-                    continue
             # "the Foreign Ministry" alone: a ministry of the state last named
             name = doc[start:end].text
             if not slug.endswith("ministry") or any(c.start <= start < c.end for c in cands):
@@ -351,13 +346,14 @@ class ActorTagger:
 
     def _persons(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
         out = []
-        matches = sorted({(s, e): m for m, s, e in self.title_matcher(doc)}.items())
-        title_starts = {s for (s, _e), _m in matches}
-        for (start, end), match_id in matches:
+        matches = {}
+        for match_id, start, end in self.title_matcher(doc):
             title = self.nlp.vocab.strings[match_id]
-            # the title itself is capitalised when it introduces a name
-            if not doc[start].text[:1].isupper() and title[:1].isupper():
-                continue
+            # a title written with a capital introduces a name only when capitalised in the text
+            if doc[start].text[:1].isupper() or not title[:1].isupper():
+                matches[(start, end)] = title
+        title_starts = {s for s, _e in matches}
+        for (start, end), title in sorted(matches.items()):
             first = end
             # "Israel's defence minister, Yoav Gallant": a comma may stand between them
             comma = first < len(doc) and doc[first].text == ","
@@ -445,9 +441,6 @@ class ActorTagger:
         before = [c for c in owners if sent.start <= c.start and c.end <= start]
         if before:
             return self._owner_of(before[-1])
-        after = [c for c in owners if end <= c.start < sent.end]
-        if after:
-            return self._owner_of(after[0])
         if sent.end < len(doc):
             nxt = doc[sent.end].sent
             found = [c for c in owners if nxt.start <= c.start < nxt.end]
@@ -458,7 +451,8 @@ class ActorTagger:
             found = [c for c in owners if prv.start <= c.start < prv.end]
             if found:
                 return self._owner_of(found[-1])
-        return None
+        after = [c for c in owners if end <= c.start < sent.end]
+        return self._owner_of(after[0]) if after else None
 
     def _appositions(self, doc: Doc, kept: list[Candidate], cues) -> list[Candidate]:
         """Persons named without a title: 'said Laura Brenner, a ... analyst',
@@ -525,6 +519,10 @@ class ActorTagger:
             if tok.is_punct and tok.text not in {"-", "’s", "'s"} or tok.lower_ in {"who", "which", "said", "says"}:
                 return None
             if tok.lower_ in self._ctx["role_nouns"]:
+                # "the President of Republika Srpska"
+                k = m + 1 + (m + 2 < len(doc) and doc[m + 1].lower_ == "of" and doc[m + 2].lower_ == "the")
+                if owner is None and k < len(doc) and doc[m + 1].lower_ == "of":
+                    owner = next((self._owner_of(c) for c in cands_at.get(k + (k == m + 1), [])), None)
                 return tok.lower_, owner
             if owner is None:
                 for cand in cands_at.get(m, []):
@@ -581,8 +579,9 @@ class ActorTagger:
                     continue
                 out.append(Candidate(start, named.end, named.actor_id, "short"))
                 continue
-            if nxt is not None and _is_cap(nxt) and not nxt.is_sent_start:
-                continue
+            if nxt is not None and _is_cap(nxt) and not nxt.is_sent_start \
+                    and nxt.lower_ not in self._title_words:
+                continue  # part of a longer name (but "Council President Vanessa Frazier")
             actor_id = self._short_referent(spec, kept, start, roots_in_doc)
             if actor_id:
                 if spec.get("use_root"):
@@ -661,7 +660,7 @@ class ActorTagger:
 
     def _backref_referent(self, specs: list[dict], previous: list[Candidate]) -> Candidate | None:
         for cand in reversed(previous):
-            kind = self._type(cand) or ("body" if ":" in cand.actor_id else None)
+            kind = self._type(cand) or actor_type_of(cand.actor_id)
             for spec in specs:
                 if kind != spec["type"]:
                     continue
