@@ -230,7 +230,7 @@ def load_short_forms() -> list[dict]:
 
 
 _CONTEXT_LISTS = ("place_prepositions", "acting_prepositions", "acting_heads", "event_nouns", "predicative",
-                  "name_particles", "name_suffixes", "allies_before", "geo_suffixes", "law_nouns",
+                  "name_particles", "name_suffixes", "non_names", "allies_before", "geo_suffixes", "law_nouns",
                   "title_modifiers", "role_nouns", "reporting_verbs", "analyst_roles")
 
 

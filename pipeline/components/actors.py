@@ -112,13 +112,14 @@ class ActorTagger:
         self.body_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.title_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self._not_name: set[int] = set()  # per document, set by find()
         self.backref_nouns: dict[str, list[dict]] = {}
         for spec in self.backrefs:
             self.backref_nouns.setdefault(spec["noun"].lower(), []).append(spec)
         ctx = {key: set(values) for key, values in self.context.items()}
         self._ctx = {key: ctx.get(key, set()) for key in (
             "place_prepositions", "acting_prepositions", "acting_heads", "event_nouns", "predicative",
-            "name_particles", "name_suffixes", "allies_before", "geo_suffixes", "law_nouns",
+            "name_particles", "name_suffixes", "non_names", "allies_before", "geo_suffixes", "law_nouns",
             "title_modifiers", "role_nouns", "reporting_verbs", "analyst_roles")}
         make = self.nlp.make_doc
         for actor in self.gazetteer.values():
@@ -157,6 +158,9 @@ class ActorTagger:
         for a, b in _annotated_ranges(doc):
             inside.update(range(a, b))
         raw = self._gazetteer_matches(doc)
+        # tokens of places, states and organisations are no part of a personal name
+        self._not_name = {i for c in raw if self.gazetteer.get(c.actor_id, {}).get("type") != "person"
+                          for i in range(c.start, c.end)}
         cands = self._filter_context(doc, raw)
         cands += self._bodies(doc, cands)
         cues = [(self.nlp.vocab.strings[m].split("|", 1), s, e) for m, s, e in self.cue_matcher(doc)]
@@ -312,7 +316,7 @@ class ActorTagger:
     # -- persons --------------------------------------------------------------
     def _name_token(self, tok) -> bool:
         text = tok.text
-        if not text[:1].isupper() or text.endswith(("’s", "'s")):
+        if not text[:1].isupper() or text.endswith(("’s", "'s")) or text in self._ctx["non_names"]:
             return False
         if len(text) == 2 and text[1] == ".":
             return True  # an initial: "Antony J. Blinken"
@@ -321,8 +325,12 @@ class ActorTagger:
     def _scan_name(self, doc: Doc, i: int, limit: int = 4) -> int:
         """The end of a personal name starting at ``i`` (``i`` when there is none)."""
         start, end = i, i
+        if i >= len(doc) or doc[i].is_stop or i in self._not_name:
+            return i  # "In Berlin, ...", "On Monday, ..."
         while i < len(doc) and i - start < limit:
             tok = doc[i]
+            if i in self._not_name:
+                break
             if self._name_token(tok) or (tok.lower_ in self._ctx["name_particles"] and i > start):
                 i += 1
                 end = i
