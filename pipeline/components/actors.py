@@ -11,7 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy
 import srsly
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -540,22 +542,23 @@ class ActorTagger:
     def _surnames(self, doc: Doc, kept: list[Candidate]) -> list[Candidate]:
         """A person named in full may be mentioned by surname alone, before (a headline)
         or after."""
-        surnames = {}
+        surnames: dict[int, Candidate] = {}
         for cand in kept:
             if cand.kind == "person" and cand.end - cand.start >= 2:
-                last = doc[cand.end - 1].text
-                if last in self._ctx["name_suffixes"] and cand.end - cand.start >= 3:
-                    last = doc[cand.end - 2].text
-                surnames.setdefault(last, cand)
+                last = doc[cand.end - 1]
+                if last.text in self._ctx["name_suffixes"] and cand.end - cand.start >= 3:
+                    last = doc[cand.end - 2]
+                surnames.setdefault(last.orth, cand)
         if not surnames:
             return kept
         taken = {i for c in kept for i in range(c.start, c.end)}
+        orths = doc.to_array(ORTH)
         extra = []
-        for token in doc:
-            cand = surnames.get(token.text)
-            if cand and token.i not in taken:
-                extra.append(Candidate(token.i, token.i + 1, cand.actor_id, "person", cand.affiliation,
-                                       how="surname"))
+        for i in numpy.flatnonzero(numpy.isin(orths, numpy.fromiter(surnames, dtype=orths.dtype))):
+            i = int(i)
+            if i not in taken:
+                cand = surnames[int(orths[i])]
+                extra.append(Candidate(i, i + 1, cand.actor_id, "person", cand.affiliation, how="surname"))
         return sorted(kept + extra, key=lambda c: c.start)
 
     # -- references -----------------------------------------------------------
