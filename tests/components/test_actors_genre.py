@@ -28,7 +28,7 @@ def ids(nlp, *paragraphs: str) -> list[tuple[str, str]]:
     ("Warsaw seeks firmer guarantees from Washington.", [("Warsaw", "POL"), ("Washington", "USA")]),
     ("Moscow demands guarantees from Washington.", [("Moscow", "RUS"), ("Washington", "USA")]),
     ("The deal depends on arms sales to Taipei.", [("Taipei", "TWN")]),
-    ("Dodik lost the support of Belgrade.", [("Belgrade", "SRB")]),
+    ("The leader lost the support of Belgrade.", [("Belgrade", "SRB")]),
     ("Its arsenal is smaller than those of Washington and Moscow.", [("Washington", "USA"), ("Moscow", "RUS")]),
     ("Talks between Moscow and Kyiv stalled.", [("Moscow", "RUS"), ("Kyiv", "UKR")]),
     ("Minsk received backing from Moscow and Beijing.",
