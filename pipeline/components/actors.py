@@ -35,6 +35,7 @@ _CONFIDENCE = {"body": 0.9, "person": 0.85, "alias": 0.95, "weak": 0.8, "demonym
                "metonym": 0.75, "backref": 0.7, "surname": 0.8, "short": 0.7, "apposition": 0.75}
 _POSSESSIVE = {"’s", "'s", "’", "'"}
 _ORG_TYPES = {"state", "organisation", "group"}
+_NOT_BEFORE_A_NAME = {"the", "a", "an", "at", "in", "on", "of", "for", "from", "into", "this", "that"}
 
 
 @dataclass
@@ -506,8 +507,9 @@ class ActorTagger:
             name_end = self._scan_name(doc, first)
             if name_end != k or k - first < 2 or not taken.isdisjoint(range(first, k)):
                 continue
-            if first > 0 and _is_cap(doc[first - 1]) and not _sentence_start(doc[first - 1]):
-                continue
+            if first > 0 and (_is_cap(doc[first - 1]) and not _sentence_start(doc[first - 1])
+                              or doc[first - 1].lower_ in _NOT_BEFORE_A_NAME):
+                continue  # "the Munich Security Conference, ..." names no person
             role = self._role_after(doc, k, cands_at)
             if role is None:
                 continue
@@ -529,10 +531,12 @@ class ActorTagger:
             if tok.is_punct and tok.text not in {"-", "’s", "'s"} or tok.lower_ in {"who", "which", "said", "says"}:
                 return None
             if tok.lower_ in self._ctx["role_nouns"]:
-                # "the President of Republika Srpska"
-                k = m + 1 + (m + 2 < len(doc) and doc[m + 1].lower_ == "of" and doc[m + 2].lower_ == "the")
-                if owner is None and k < len(doc) and doc[m + 1].lower_ == "of":
-                    owner = next((self._owner_of(c) for c in cands_at.get(k + (k == m + 1), [])), None)
+                if m + 1 < len(doc) and self._name_token(doc[m + 1]):
+                    return None  # "..., U.S. Vice President JD Vance": the title of the next name
+                if owner is None and m + 2 < len(doc) and doc[m + 1].lower_ == "of":
+                    # "the President of Republika Srpska"
+                    j = m + 2 + (doc[m + 2].lower_ == "the")
+                    owner = next((self._owner_of(c) for c in cands_at.get(j, [])), None)
                 return tok.lower_, owner
             if owner is None:
                 for cand in cands_at.get(m, []):

@@ -31,6 +31,8 @@ def ids(nlp, *paragraphs: str) -> list[tuple[str, str]]:
     ("The leader lost the support of Belgrade.", [("Belgrade", "SRB")]),
     ("Its arsenal is smaller than those of Washington and Moscow.", [("Washington", "USA"), ("Moscow", "RUS")]),
     ("Talks between Moscow and Kyiv stalled.", [("Moscow", "RUS"), ("Kyiv", "UKR")]),
+    ("The Holy See offered to mediate between Moscow and Kyiv.",
+     [("Holy See", "VAT"), ("Moscow", "RUS"), ("Kyiv", "UKR")]),
     ("Minsk received backing from Moscow and Beijing.",
      [("Minsk", "BLR"), ("Moscow", "RUS"), ("Beijing", "CHN")]),
 ])
@@ -78,6 +80,8 @@ def test_names_with_curly_or_straight_apostrophes(nlp):
     ("JNIM and ISWAP attacked bases.", [("JNIM", "group:jnim"), ("ISWAP", "group:iswap")]),
     ("The Arctic Council and ICAO met.", [("Arctic Council", "ARCTIC-COUNCIL"), ("ICAO", "ICAO")]),
     ("The Kuomintang opposed the bill.", [("Kuomintang", "group:kmt")]),
+    ("The AU's Peace and Security Council met.",
+     [("AU", "AU"), ("Peace and Security Council", "AU:peace-and-security-council")]),
     ("The Western members objected.", [("Western members", "group:west")]),
     ("All UN member states should comply.", [("UN member states", "UN")]),
 ])
@@ -147,6 +151,7 @@ def test_affiliation_from_the_surrounding_sentences(nlp):
     ("Jean Dupont, France’s ambassador to NATO, said the alliance would respond.", "Jean Dupont", "FRA"),
     ("Anna Berg, the EU official who leads the talks, was hopeful.", "Anna Berg", "EU"),
     ("The plan was drafted by Petar Ilic, the President of Montenegro, last year.", "Petar Ilic", "MNE"),
+    ("It was drafted by Petar Ilic, the President of the Republic of Korea.", "Petar Ilic", "KOR"),
     ("According to Ivan Petrov, Russia’s deputy foreign minister, talks are over.", "Ivan Petrov", "RUS"),
 ])
 def test_persons_named_without_a_title(nlp, sentence, name, affiliation):
@@ -158,6 +163,8 @@ def test_persons_named_without_a_title(nlp, sentence, name, affiliation):
     "In Berlin, the foreign minister said nothing.",
     "On Monday, the president met the minister Tuesday.",
     "After Brexit, analysts said little.",
+    # a title before the next name is not an apposition to the words before the comma
+    "Speaking at the Munich Security Conference, the Vice President Mark Dale said little.",
 ])
 def test_no_person_from_sentence_openers_places_or_days(nlp, sentence):
     assert [a for a in found(nlp, sentence) if a[1].startswith("person:")] == []
