@@ -479,7 +479,7 @@ class ActorTagger:
                 continue
             if word in self._ctx["reporting_verbs"]:
                 # "said Laura Brenner, a ..."
-                first = s + 1 + (word == "according" and s + 1 < len(doc) and doc[s + 1].lower_ == "to")
+                first = s + 1
                 name_end = self._scan_name(doc, first)
                 if name_end - first >= 2 and name_end < len(doc) and doc[name_end].text in {",", "."} \
                         and taken.isdisjoint(range(first, name_end)):
