@@ -257,7 +257,9 @@ class ActorTagger:
                 if nxt is not None and _is_cap(nxt) and nxt.text not in {"’s", "'s"} and not nxt.is_sent_start:
                     continue
                 if text.lower() == "allies":
-                    if prev is None or prev.lower_ not in ctx["allies_before"]:
+                    # "Allies agreed ..." opens a sentence of an alliance's statement
+                    opens = text == "Allies" and _sentence_start(doc[cand.start])
+                    if not opens and (prev is None or prev.lower_ not in ctx["allies_before"]):
                         continue
                     if nxt is not None and nxt.lower_ == "of":
                         continue

@@ -294,3 +294,16 @@ def test_backref_with_unknown_key_is_refused(resource_dir):
     _edit(resource_dir / "backrefs.json", lambda d: d["backrefs"][0].update({"prefers": ["EU"]}))
     with pytest.raises(resources.ResourceError, match="unknown key 'prefers'"):
         resources.load_backrefs()
+
+
+def test_names_that_only_look_like_short_forms_or_appositions(nlp):
+    got = ids(nlp, "The EU is divided, the Council on Foreign Relations said. "
+                   "Zelensky told Al Jazeera, a broadcaster, that Kyiv would fight.")
+    assert got == [("EU", "EU"), ("Zelensky", "person:volodymyr-zelensky"), ("Kyiv", "UKR")]
+
+
+def test_allies_opening_a_sentence_and_party_names(nlp):
+    got = ids(nlp, "NATO met in Vilnius. Allies agreed on new plans. The allies of Ukraine met later. "
+                   "Georgia's ruling Georgian Dream party froze the talks.")
+    assert got == [("NATO", "NATO"), ("Allies", "NATO"), ("Ukraine", "UKR"), ("Georgia", "GEO"),
+                   ("Georgian Dream", "group:georgian-dream")]
