@@ -1,4 +1,9 @@
-"""The actor tagger: gazetteer matches, state bodies, persons and back-references.
+"""The actor tagger: gazetteer matches, state bodies, persons, short forms and back-references.
+
+The words it reads around a mention are data (resources/actor_context.json,
+short_forms.json, backrefs.json, person_titles.json, body_names.json); each kind
+of match has a confidence (``_CONFIDENCE``) and ``confidence_floor`` drops the
+kinds below it.
 
 Writes ``doc.spans["actors"]``: ``kb_id_`` is the canonical actor id,
 ``label_`` the actor type; ``Span._.affiliation`` holds a person's affiliation.
@@ -190,9 +195,15 @@ class ActorTagger:
             return "body"
         return self.gazetteer.get(cand.actor_id, {}).get("type")
 
-    def _coordination_head(self, doc: Doc, i: int) -> int:
+    def _coordination_head(self, doc: Doc, i: int, end: int) -> int:
         """The token before a coordination of names that ends at ``i``
-        ('visited Astana, Bishkek and Yerevan' -> 'visited' for each)."""
+        ('visited Astana, Bishkek and Yerevan' -> 'visited' for each); the token
+        before ``i`` when ``i`` is no conjunct ('fighting in Ukraine, Moscow said')."""
+        prev = doc[i - 1].text if i > 0 else ""
+        nxt = doc[end].text if end < len(doc) else ""
+        if not (prev in {"and", "or"} or prev == "," and nxt in {",", "and", "or"}):
+            j = i - 1
+            return j - 1 if j >= 0 and doc[j].lower_ == "the" else j
         j, seen_conj = i - 1, False
         while j >= 0 and i - j <= 10:
             tok = doc[j]
@@ -220,7 +231,7 @@ class ActorTagger:
         if nxt is not None and nxt.text in {"-", "–"} and cand.end + 1 < len(doc) \
                 and doc[cand.end + 1].lower_ in ctx["event_nouns"]:
             return False  # "a Beirut-based centre"
-        j = self._coordination_head(doc, cand.start)
+        j = self._coordination_head(doc, cand.start, cand.end)
         if j < 0:
             return True
         before = doc[j]

@@ -33,6 +33,7 @@ def ids(nlp, *paragraphs: str) -> list[tuple[str, str]]:
     ("Talks between Moscow and Kyiv stalled.", [("Moscow", "RUS"), ("Kyiv", "UKR")]),
     ("The Holy See offered to mediate between Moscow and Kyiv.",
      [("Holy See", "VAT"), ("Moscow", "RUS"), ("Kyiv", "UKR")]),
+    ("The fighting in Ukraine, Moscow said, will go on.", [("Ukraine", "UKR"), ("Moscow", "RUS")]),
     ("Minsk received backing from Moscow and Beijing.",
      [("Minsk", "BLR"), ("Moscow", "RUS"), ("Beijing", "CHN")]),
 ])
