@@ -135,7 +135,15 @@ def load_gazetteer() -> dict[str, dict]:
             for key in ("type", "name", "affiliation"):
                 if key in record:
                     entry[key] = record[key]
+    for entry in actors.values():
+        # names are written with straight or curly apostrophes ("Côte d'Ivoire", "Côte d’Ivoire")
+        for key in ("aliases", "demonyms", "metonyms", "weak"):
+            entry[key] = sorted(set(entry[key]) | {_other_apostrophe(n) for n in entry[key] if "'" in n or "’" in n})
     return actors
+
+
+def _other_apostrophe(name: str) -> str:
+    return name.replace("'", "’") if "'" in name else name.replace("’", "'")
 
 
 def _load_json_resource(name: str, required: dict[str, type]) -> dict:
@@ -182,13 +190,59 @@ def load_body_names() -> list[dict]:
 
 @lru_cache(maxsize=1)
 def load_backrefs() -> list[dict]:
+    path = RESOURCES / "backrefs.json"
     data = _load_json_resource("backrefs.json", {"backrefs": list})
     for entry in data["backrefs"]:
-        _check_keys(RESOURCES / "backrefs.json", None, entry,
-                    {"noun": str, "type": str, "slug_contains": str, "prefer": list})
+        _check_keys(path, None, entry,
+                    {"noun": str, "type": str, "slug_contains": str, "prefer": list, "exclude": list,
+                     "modifiers": list, "anchor": bool})
+        if "noun" not in entry or "type" not in entry:
+            _fail(path, None, f"each backref needs 'noun' and 'type': {entry}")
         if entry["type"] not in ACTOR_TYPES:
-            _fail(RESOURCES / "backrefs.json", None, f"bad type {entry['type']!r}")
+            _fail(path, None, f"bad type {entry['type']!r}; allowed: {', '.join(ACTOR_TYPES)}")
+        for actor_id in entry.get("prefer", []) + entry.get("exclude", []):
+            if not check_actor_id(actor_id):
+                _fail(path, None, f"noun {entry['noun']!r}: bad actor id {actor_id!r}")
     return data["backrefs"]
+
+
+@lru_cache(maxsize=1)
+def load_short_forms() -> list[dict]:
+    """Capitalised short forms ('the Council', 'Members') and how they resolve."""
+    path = RESOURCES / "short_forms.json"
+    data = _load_json_resource("short_forms.json", {"short_forms": list})
+    for entry in data["short_forms"]:
+        _check_keys(path, None, entry, {"form": str, "id_contains": list, "types": list, "via": dict,
+                                        "fallback": dict, "use_root": bool, "require_the": bool,
+                                        "not_before": list})
+        if "form" not in entry:
+            _fail(path, None, f"each short form needs a 'form': {entry}")
+        if not entry.get("id_contains") and not entry.get("types"):
+            _fail(path, None, f"short form {entry['form']!r} needs 'id_contains' or 'types'")
+        bad = set(entry.get("types", [])) - set(ACTOR_TYPES)
+        if bad:
+            _fail(path, None, f"short form {entry['form']!r}: bad types {sorted(bad)}")
+        for key in ("via", "fallback"):
+            for root, actor_id in entry.get(key, {}).items():
+                if not (check_actor_id(root) and isinstance(actor_id, str) and check_actor_id(actor_id)):
+                    _fail(path, None, f"short form {entry['form']!r}: {key} {root!r} -> {actor_id!r} is not id -> id")
+    return data["short_forms"]
+
+
+_CONTEXT_LISTS = ("place_prepositions", "acting_prepositions", "acting_heads", "event_nouns", "predicative",
+                  "name_particles", "name_suffixes", "non_names", "allies_before", "geo_suffixes", "law_nouns",
+                  "title_modifiers", "role_nouns", "reporting_verbs", "analyst_roles")
+
+
+@lru_cache(maxsize=1)
+def load_actor_context() -> dict[str, list[str]]:
+    """Context words the actor tagger reads around a mention (lists of strings)."""
+    path = RESOURCES / "actor_context.json"
+    data = _load_json_resource("actor_context.json", {key: list for key in _CONTEXT_LISTS})
+    for key in _CONTEXT_LISTS:
+        if not all(isinstance(v, str) and v for v in data[key]):
+            _fail(path, None, f"{key!r} must be a list of non-empty strings")
+    return {key: data[key] for key in _CONTEXT_LISTS}
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,9 @@
-"""The actor tagger: gazetteer matches, state bodies, persons and back-references.
+"""The actor tagger: gazetteer matches, state bodies, persons, short forms and back-references.
+
+The words it reads around a mention are data (resources/actor_context.json,
+short_forms.json, backrefs.json, person_titles.json, body_names.json); each kind
+of match has a confidence (``_CONFIDENCE``) and ``confidence_floor`` drops the
+kinds below it.
 
 Writes ``doc.spans["actors"]``: ``kb_id_`` is the canonical actor id,
 ``label_`` the actor type; ``Span._.affiliation`` holds a person's affiliation.
@@ -8,9 +13,12 @@ Only the annotated segments (title, lead, paragraphs) are tagged.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
+import numpy
 import srsly
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -19,33 +27,20 @@ from spacy.util import ensure_path
 from .. import extensions  # noqa: F401
 from ..layout import ANNOTATED_KINDS
 from ..resources import (
-    load_backrefs, load_body_names, load_gazetteer, load_person_titles, root_of,
+    load_actor_context, load_backrefs, load_body_names, load_gazetteer, load_person_titles,
+    load_short_forms, root_of, actor_type_of,
 )
 from .segmenter import SEGMENTS_KEY
 
 ACTORS_KEY = "actors"
 
-# Before a capital, these make it a place, not an actor ("facilities in Moscow").
-_PLACE_PREPOSITIONS = {
-    "in", "at", "to", "from", "near", "into", "outside", "around", "across", "via", "through",
-    "towards", "toward", "within", "inside", "visit", "visited", "visiting", "visits", "reached",
-    "left", "arrived", "based", "held", "over", "above", "beyond", "off", "of",
-}
-# After a capital, these make it the name of an event or place ("the Bucharest summit").
-_EVENT_NOUNS = {
-    "summit", "summits", "process", "format", "agreement", "agreements", "accord", "accords",
-    "talks", "declaration", "treaty", "conference", "meeting", "protocol", "memorandum",
-    "communique", "communiqué", "principles", "consensus", "group", "initiative", "time",
-    "region", "oblast", "airport", "office", "metro", "area", "suburbs", "street", "streets",
-    "residents", "university", "correspondent", "bureau", "club", "forum", "plan", "framework",
-}
-_PREDICATIVE = {"become", "became", "becoming", "becomes", "as", "remain", "remains", "are", "were"}
-_NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "del", "bin", "al", "el", "la", "le", "ibn"}
-_ALLIES_BEFORE = {"the", "some", "other", "many", "all", "several", "most", "few", "european",
-                  "eastern", "western", "key", "nato", "fellow", "our"}
-_KIND_PRIORITY = {"body": 6, "person": 5, "alias": 4, "demonym": 3, "metonym": 2, "backref": 1}
+_KIND_PRIORITY = {"body": 6, "person": 5, "alias": 4, "demonym": 3, "metonym": 2, "short": 1, "backref": 1}
+#: How sure each kind of match is; ``confidence_floor`` drops the kinds below it.
 _CONFIDENCE = {"body": 0.9, "person": 0.85, "alias": 0.95, "weak": 0.8, "demonym": 0.9,
-               "metonym": 0.75, "backref": 0.7, "surname": 0.8}
+               "metonym": 0.75, "backref": 0.7, "surname": 0.8, "short": 0.7, "apposition": 0.75}
+_POSSESSIVE = {"’s", "'s", "’", "'"}
+_ORG_TYPES = {"state", "organisation", "group"}
+_NOT_BEFORE_A_NAME = {"the", "a", "an", "at", "in", "on", "of", "for", "from", "into", "this", "that"}
 
 
 @dataclass
@@ -56,10 +51,17 @@ class Candidate:
     kind: str
     affiliation: str | None = None
     weak: bool = False
+    how: str = ""  # finer than kind, for the confidence: weak, surname, apposition
+
+    @property
+    def confidence(self) -> float:
+        return _CONFIDENCE[self.how or self.kind]
 
 
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("’", "").replace("'", "")).strip("-")
+    """``"Aleksandar Vučić"`` -> ``"aleksandar-vucic"``; ``"David O’Sullivan"`` -> ``"david-osullivan"``."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "").replace(".", "")).strip("-")
 
 
 def _is_cap(token) -> bool:
@@ -89,6 +91,8 @@ class ActorTagger:
     """Tags actor mentions with canonical ids from the gazetteer (see resources/)."""
 
     def __init__(self, nlp: Language, name: str = "policy_actors", *, confidence_floor: float = 0.0) -> None:
+        if not 0.0 <= confidence_floor <= 1.0:
+            raise ValueError(f"policy_actors: confidence_floor must be within 0-1, got {confidence_floor}")
         self.nlp = nlp
         self.name = name
         self.confidence_floor = confidence_floor
@@ -96,6 +100,8 @@ class ActorTagger:
         self.bodies: list[dict] = []
         self.titles: list[dict] = []
         self.backrefs: list[dict] = []
+        self.short_forms: list[dict] = []
+        self.context: dict[str, list[str]] = {}
         self._build_matchers()
 
     # -- data -----------------------------------------------------------------
@@ -105,13 +111,24 @@ class ActorTagger:
         self.bodies = load_body_names()
         self.titles = load_person_titles()
         self.backrefs = load_backrefs()
+        self.short_forms = load_short_forms()
+        self.context = load_actor_context()
         self._build_matchers()
 
     def _build_matchers(self) -> None:
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.body_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.title_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self.backref_nouns = {b["noun"].lower(): b for b in self.backrefs}
+        self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self._not_name: set[int] = set()  # per document, set by find()
+        self.backref_nouns: dict[str, list[dict]] = {}
+        for spec in self.backrefs:
+            self.backref_nouns.setdefault(spec["noun"].lower(), []).append(spec)
+        ctx = {key: set(values) for key, values in self.context.items()}
+        self._ctx = {key: ctx.get(key, set()) for key in (
+            "place_prepositions", "acting_prepositions", "acting_heads", "event_nouns", "predicative",
+            "name_particles", "name_suffixes", "non_names", "allies_before", "geo_suffixes", "law_nouns",
+            "title_modifiers", "role_nouns", "reporting_verbs", "analyst_roles")}
         make = self.nlp.make_doc
         for actor in self.gazetteer.values():
             weak = set(actor.get("weak", []))
@@ -128,6 +145,14 @@ class ActorTagger:
         for title in self.titles:
             self.title_matcher.add(title["title"], [make(title["title"])])
         self._title_affiliation = {t["title"].lower(): t.get("affiliation") for t in self.titles}
+        self._title_words = {t["title"].split()[0].lower() for t in self.titles}
+        # words that start the context rules: short forms, back-references, role nouns, reporting verbs
+        for i, form in enumerate(self.short_forms):
+            self.cue_matcher.add(f"short|{i}", [make(form["form"])])
+        for noun in self.backref_nouns:
+            self.cue_matcher.add(f"backref|{noun}", [make(noun), make(noun.capitalize())])
+        for word in self._ctx["role_nouns"] | self._ctx["reporting_verbs"]:
+            self.cue_matcher.add(f"cue|{word.lower()}", [make(word), make(word.capitalize())])
 
     # -- finding --------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -135,18 +160,25 @@ class ActorTagger:
         return doc
 
     def find(self, doc: Doc) -> list[Candidate]:
-        ranges = _annotated_ranges(doc)
+        """All mentions in the annotated segments. Mentions elsewhere (headings, the
+        date line) are found too, as referents for short forms, and then dropped."""
         inside = set()
-        for a, b in ranges:
+        for a, b in _annotated_ranges(doc):
             inside.update(range(a, b))
-        cands = [c for c in self._gazetteer_matches(doc) if c.start in inside]
-        cands = self._filter_context(doc, cands)
-        cands += [c for c in self._bodies(doc, cands) if c.start in inside]
-        cands += [c for c in self._persons(doc, cands) if c.start in inside]
+        raw = self._gazetteer_matches(doc)
+        # tokens of places, states and organisations are no part of a personal name
+        self._not_name = {i for c in raw if self.gazetteer.get(c.actor_id, {}).get("type") != "person"
+                          for i in range(c.start, c.end)}
+        cands = self._filter_context(doc, raw)
+        cands += self._bodies(doc, cands)
+        cues = [(self.nlp.vocab.strings[m].split("|", 1), s, e) for m, s, e in self.cue_matcher(doc)]
+        cands += self._persons(doc, cands)
         kept = _resolve_overlaps(cands)
-        kept = self._surnames(doc, kept, inside)
-        kept += [c for c in self._backrefs(doc, kept) if c.start in inside]
-        return _resolve_overlaps(kept)
+        kept = _resolve_overlaps(kept + self._appositions(doc, kept, cues))
+        kept = self._surnames(doc, kept)
+        kept = _resolve_overlaps(kept + self._short_forms(doc, kept, cues))
+        kept = _resolve_overlaps(kept + self._backrefs(doc, kept, raw, cues))
+        return [c for c in kept if c.start in inside and c.confidence >= self.confidence_floor]
 
     def _gazetteer_matches(self, doc: Doc) -> list[Candidate]:
         out = []
@@ -154,28 +186,79 @@ class ActorTagger:
             kind, actor_id = self.nlp.vocab.strings[match_id].split("|", 1)
             entry = self.gazetteer.get(actor_id, {})
             out.append(Candidate(start, end, actor_id, "alias" if kind == "weak" else kind,
-                                 entry.get("affiliation"), weak=kind == "weak"))
+                                 entry.get("affiliation"), weak=kind == "weak",
+                                 how="weak" if kind == "weak" else ""))
         return out
 
+    def _type(self, cand: Candidate) -> str | None:
+        if cand.kind == "body":
+            return "body"
+        return self.gazetteer.get(cand.actor_id, {}).get("type")
+
+    def _coordination_head(self, doc: Doc, i: int, end: int) -> int:
+        """The token before a coordination of names that ends at ``i``
+        ('visited Astana, Bishkek and Yerevan' -> 'visited' for each); the token
+        before ``i`` when ``i`` is no conjunct ('fighting in Ukraine, Moscow said')."""
+        prev = doc[i - 1].text if i > 0 else ""
+        nxt = doc[end].text if end < len(doc) else ""
+        if not (prev in {"and", "or"} or prev == "," and nxt in {",", "and", "or"}):
+            j = i - 1
+            return j - 1 if j >= 0 and doc[j].lower_ == "the" else j
+        j, seen_conj = i - 1, False
+        while j >= 0 and i - j <= 10:
+            tok = doc[j]
+            if tok.text in {",", "and", "or"}:
+                seen_conj = True
+            elif not (_is_cap(tok) or tok.lower_ == "the"):
+                break
+            j -= 1
+        if not seen_conj:
+            j = i - 1
+        if j >= 0 and doc[j].lower_ == "the":
+            j -= 1
+        return j
+
+    def _capital_acts(self, doc: Doc, cand: Candidate) -> bool:
+        """Whether a capital (or seat of power) stands for its state here."""
+        ctx = self._ctx
+        prev = doc[cand.start - 1] if cand.start > 0 else None
+        nxt = doc[cand.end] if cand.end < len(doc) else None
+        if prev is not None and _is_cap(prev) and not _sentence_start(prev) and prev.lower_ != "the":
+            return False  # inside a longer name
+        if nxt is not None and (_is_cap(nxt) and not nxt.is_sent_start or nxt.like_num
+                                or nxt.lower_ in ctx["event_nouns"]):
+            return False  # "the Minsk agreements", "a London think tank"
+        if nxt is not None and nxt.text in {"-", "–"} and cand.end + 1 < len(doc) \
+                and doc[cand.end + 1].lower_ in ctx["event_nouns"]:
+            return False  # "a Beirut-based centre"
+        j = self._coordination_head(doc, cand.start, cand.end)
+        if j < 0:
+            return True
+        before = doc[j]
+        if before.lower_ not in ctx["place_prepositions"]:
+            return True
+        # "support from Washington", "arms sales to Taipei", "those of Moscow": the state acts
+        return before.lower_ in ctx["acting_prepositions"] and j > 0 and doc[j - 1].lower_ in ctx["acting_heads"]
+
     def _filter_context(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+        ctx = self._ctx
         kept = []
+        demonym_at = {c.start: c for c in cands if c.kind == "demonym"}
         for cand in cands:
             prev = doc[cand.start - 1] if cand.start > 0 else None
             nxt = doc[cand.end] if cand.end < len(doc) else None
-            first = doc[cand.start]
-            if cand.kind == "metonym":
-                before = prev
-                if before is not None and before.lower_ == "the" and before.i > 0:
-                    before = doc[before.i - 1]
-                if before is not None and before.lower_ in _PLACE_PREPOSITIONS:
-                    continue
-                if prev is not None and _is_cap(prev) and not _sentence_start(prev) and prev.lower_ != "the":
-                    continue
-                if nxt is not None and (_is_cap(nxt) and not nxt.is_sent_start or nxt.like_num
-                                        or nxt.lower_ in _EVENT_NOUNS):
-                    continue
+            if cand.kind == "metonym" and not self._capital_acts(doc, cand):
+                continue
+            if self.gazetteer.get(cand.actor_id, {}).get("type") == "state" and cand.kind in {"alias", "demonym"}:
+                if nxt is not None and nxt.text in ctx["geo_suffixes"] and prev is not None \
+                        and _is_cap(prev) and not _sentence_start(prev):
+                    continue  # "the South China Sea" (but "the Taiwan Strait" names Taiwan)
+                if self._in_law_name(doc, cand.end):
+                    continue  # "the Taiwan Relations Act"
+            if cand.kind == "demonym" and self._ethnic_pair(doc, cand, demonym_at):
+                continue  # "Bosnian Croats", "Bosnian Serbs": a people, not a state
             if cand.kind == "alias" and doc[cand.end - 1].lower_ in {"members", "member"} \
-                    and prev is not None and prev.lower_ in _PREDICATIVE:
+                    and prev is not None and prev.lower_ in ctx["predicative"]:
                 # "would become NATO members": the organisation, not its members
                 cand.end -= 1
             if cand.weak:
@@ -185,7 +268,9 @@ class ActorTagger:
                 if nxt is not None and _is_cap(nxt) and nxt.text not in {"’s", "'s"} and not nxt.is_sent_start:
                     continue
                 if text.lower() == "allies":
-                    if prev is None or prev.lower_ not in _ALLIES_BEFORE:
+                    # "Allies agreed ..." opens a sentence of an alliance's statement
+                    opens = text == "Allies" and _sentence_start(doc[cand.start])
+                    if not opens and (prev is None or prev.lower_ not in ctx["allies_before"]):
                         continue
                     if nxt is not None and nxt.lower_ == "of":
                         continue
@@ -193,6 +278,24 @@ class ActorTagger:
                     continue
             kept.append(cand)
         return kept
+
+    def _in_law_name(self, doc: Doc, i: int) -> bool:
+        """Whether capitalised words from ``i`` end in a law noun ('Relations Act')."""
+        for k in range(i, min(i + 4, len(doc))):
+            if doc[k].text in self._ctx["law_nouns"]:
+                return True
+            if not _is_cap(doc[k]):
+                return False
+        return False
+
+    @staticmethod
+    def _ethnic_pair(doc: Doc, cand: Candidate, demonym_at: dict[int, Candidate]) -> bool:
+        """A demonym followed by a plural demonym ('Bosnian Croats'), either part."""
+        nxt = demonym_at.get(cand.end)
+        if nxt is not None and doc[nxt.end - 1].text.endswith("s"):
+            return True
+        return any(c.end == cand.start for c in demonym_at.values()) and doc[cand.end - 1].text.endswith("s") \
+            and doc[cand.start].text[:1].isupper()
 
     def _owner_before(self, doc: Doc, start: int, cands: list[Candidate]) -> Candidate | None:
         for cand in cands:
@@ -226,94 +329,377 @@ class ActorTagger:
                     out.append(Candidate(start, end, f"{previous[-1].actor_id}:{slug}", "body"))
         return out
 
+    # -- persons --------------------------------------------------------------
+    def _name_token(self, tok) -> bool:
+        text = tok.text
+        if not text[:1].isupper() or text.endswith(("’s", "'s")) or text in self._ctx["non_names"]:
+            return False
+        if len(text) == 2 and text[1] == ".":
+            return True  # an initial: "Antony J. Blinken"
+        return any(ch.islower() for ch in text) and all(ch.isalpha() or ch in "’'-" for ch in text)
+
+    def _scan_name(self, doc: Doc, i: int, limit: int = 4) -> int:
+        """The end of a personal name starting at ``i`` (``i`` when there is none)."""
+        start, end = i, i
+        if i >= len(doc) or doc[i].is_stop or i in self._not_name:
+            return i  # "In Berlin, ...", "On Monday, ..."
+        while i < len(doc) and i - start < limit:
+            tok = doc[i]
+            if i in self._not_name:
+                break
+            if self._name_token(tok) or (tok.lower_ in self._ctx["name_particles"] and i > start):
+                i += 1
+                end = i
+            elif tok.text == "-" and i > start and i + 1 < len(doc) and _is_cap(doc[i + 1]):
+                i += 2
+                end = i
+            else:
+                break
+        while end > start and doc[end - 1].lower_ in self._ctx["name_particles"]:
+            end -= 1
+        if end > start + 1 and end < len(doc) and doc[end].text in self._ctx["name_suffixes"]:
+            end += 1  # "Ferdinand Marcos Jr."
+        return end
+
+    def _person_id(self, doc: Doc, start: int, end: int) -> tuple[str, str | None]:
+        """The id of a name, and the affiliation the gazetteer knows for it."""
+        words = [t.text for t in doc[start:end] if not (len(t.text) == 2 and t.text[1] == ".")]
+        actor_id = f"person:{slugify(' '.join(words))}"
+        entry = self.gazetteer.get(actor_id)
+        return actor_id, entry.get("affiliation") if entry else None
+
     def _persons(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
         out = []
+        matches = {}
         for match_id, start, end in self.title_matcher(doc):
             title = self.nlp.vocab.strings[match_id]
-            # the title itself is capitalised when it introduces a name
-            if not doc[start].text[:1].isupper() and title[:1].isupper():
+            # a title written with a capital introduces a name only when capitalised in the text
+            if doc[start].text[:1].isupper() or not title[:1].isupper():
+                matches[(start, end)] = title
+        title_starts = {s for s, _e in matches}
+        for (start, end), title in sorted(matches.items()):
+            first = end
+            # "Israel's defence minister, Yoav Gallant": a comma may stand between them
+            comma = first < len(doc) and doc[first].text == ","
+            if comma:
+                first += 1
+            if first in title_starts:
+                continue  # "Secretary General Jens ...": the longer title introduces the name
+            name_end = self._scan_name(doc, first)
+            if name_end == first or comma and name_end - first < 2:
                 continue
-            i = end
-            name_end = i
-            while i < len(doc) and i - end < 4:
-                tok = doc[i]
-                if _is_cap(tok) and "’" not in tok.text or (tok.lower_ in _NAME_PARTICLES and i > end):
-                    i += 1
-                    name_end = i
-                elif tok.text == "-" and i + 1 < len(doc) and _is_cap(doc[i + 1]) and i > end:
-                    i += 2
-                    name_end = i
-                else:
-                    break
-            while name_end > end and doc[name_end - 1].lower_ in _NAME_PARTICLES:
-                name_end -= 1
-            if name_end == end:
-                continue
-            name = doc[end:name_end]
             # a gazetteer name right after a title is not a person ("President of Russia")
-            if any(c.start == end and c.kind in {"alias", "demonym"} and
+            if any(c.start == first and c.kind in {"alias", "demonym", "metonym"} and
                    self.gazetteer[c.actor_id]["type"] != "person" for c in cands):
                 continue
-            if len(name) == 1 and name[0].lower_ in {"of", "and"}:
+            if name_end - first == 1 and doc[first].lower_ in {"of", "and"}:
                 continue
-            known = next((c for c in cands if c.start == end and c.kind == "alias"
+            known = next((c for c in cands if c.start == first and c.kind == "alias"
                           and self.gazetteer[c.actor_id]["type"] == "person"), None)
-            actor_id = known.actor_id if known else f"person:{slugify(name.text)}"
-            affiliation = self._affiliation_before(doc, start, cands) or \
-                self._title_affiliation.get(title.lower()) or (known.affiliation if known else None)
-            if known and known.affiliation:
-                affiliation = known.affiliation
-            out.append(Candidate(name.start, name.end, actor_id, "person", affiliation))
+            if known:
+                actor_id, affiliation = known.actor_id, known.affiliation
+                name_end = max(name_end, known.end)
+            else:
+                actor_id, affiliation = self._person_id(doc, first, name_end)
+            affiliation = affiliation or self._affiliation_before(doc, start, cands) \
+                or self._affiliation_after(doc, name_end, cands) \
+                or self._title_affiliation.get(title.lower()) \
+                or self._affiliation_nearby(doc, first, name_end, cands)
+            out.append(Candidate(first, name_end, actor_id, "person", affiliation))
         return out
 
-    def _affiliation_before(self, doc: Doc, start: int, cands: list[Candidate]) -> str | None:
-        j = start
-        if j > 0 and doc[j - 1].text in {"’s", "'s"}:
-            j -= 1
-        for cand in cands:
-            if cand.end == j and self.gazetteer.get(cand.actor_id, {}).get("type") in {"state", "organisation"}:
-                return cand.actor_id
+    def _owner_of(self, cand: Candidate) -> str | None:
+        """The id a person can be affiliated with: a state, organisation or group, or a body's owner."""
+        kind = self._type(cand)
+        if kind in _ORG_TYPES:
+            return cand.actor_id
+        if kind == "body":
+            return root_of(cand.actor_id)
         return None
 
-    def _surnames(self, doc: Doc, kept: list[Candidate], inside: set[int]) -> list[Candidate]:
-        """A person named in full may later be mentioned by surname alone."""
-        surnames = {}
+    def _affiliation_before(self, doc: Doc, start: int, cands: list[Candidate]) -> str | None:
+        """'Polish President', "Israel's defence minister", 'Lithuanian Energy Minister'."""
+        ends = {c.end: c for c in cands if self._owner_of(c)}
+        j = start
+        for _ in range(4):
+            if j in ends:
+                return self._owner_of(ends[j])
+            if j > 0 and doc[j - 1].text in _POSSESSIVE:
+                j -= 1
+                continue
+            if j > 0 and (doc[j - 1].lower_ in self._ctx["title_modifiers"]
+                          or _is_cap(doc[j - 1]) and not _sentence_start(doc[j - 1])):
+                j -= 1
+                continue
+            break
+        return ends[j].actor_id if j in ends and self._owner_of(ends[j]) else None
+
+    def _affiliation_after(self, doc: Doc, end: int, cands: list[Candidate]) -> str | None:
+        """'Yoshimasa Hayashi of Japan', 'Vanessa Frazier (Malta)',
+        'Milorad Dodik, the President of Republika Srpska', 'X, Russia’s ambassador'."""
+        starts = {c.start: c for c in cands if self._owner_of(c)}
+        if end < len(doc) and doc[end].lower_ in {"of", "("}:
+            k = end + 1 + (end + 1 < len(doc) and doc[end + 1].lower_ == "the")
+            if k in starts:
+                return self._owner_of(starts[k])
+        if end < len(doc) and doc[end].text == ",":
+            k = end + 1 + (end + 1 < len(doc) and doc[end + 1].lower_ == "the")
+            if k in starts and starts[k].end < len(doc) and doc[starts[k].end].text in _POSSESSIVE:
+                return self._owner_of(starts[k])
+            # ", the President of X"
+            for m in range(k, min(k + 4, len(doc) - 1)):
+                if doc[m].lower_ == "of" and m + 1 in starts:
+                    return self._owner_of(starts[m + 1])
+                if doc[m].lower_ == "of" and m + 2 in starts and doc[m + 1].lower_ == "the":
+                    return self._owner_of(starts[m + 2])
+                if doc[m].is_punct:
+                    break
+        return None
+
+    def _affiliation_nearby(self, doc: Doc, start: int, end: int, cands: list[Candidate]) -> str | None:
+        """A titled person with no owner in the phrase: the nearest state or body in
+        the same sentence (before, then after), else in the next sentence, else in the
+        one before ('caretaker Prime Minister Najib Mikati. Mikati said Lebanon ...')."""
+        sent = doc[start].sent
+        owners = sorted((c for c in cands if self._type(c) in {"state", "body"}), key=lambda c: c.start)
+        before = [c for c in owners if sent.start <= c.start and c.end <= start]
+        if before:
+            return self._owner_of(before[-1])
+        if sent.end < len(doc):
+            nxt = doc[sent.end].sent
+            found = [c for c in owners if nxt.start <= c.start < nxt.end]
+            if found:
+                return self._owner_of(found[0])
+        if sent.start > 0:
+            prv = doc[sent.start - 1].sent
+            found = [c for c in owners if prv.start <= c.start < prv.end]
+            if found:
+                return self._owner_of(found[-1])
+        after = [c for c in owners if end <= c.start < sent.end]
+        return self._owner_of(after[0]) if after else None
+
+    def _appositions(self, doc: Doc, kept: list[Candidate], cues) -> list[Candidate]:
+        """Persons named without a title: 'said Laura Brenner, a ... analyst',
+        'Enrique Mora, the EU official', 'Nikolai Korchunov, Russia’s ambassador'."""
+        out = []
+        taken = {i for c in kept for i in range(c.start, c.end)}
+        role_nouns, analyst = self._ctx["role_nouns"], self._ctx["analyst_roles"]
+        cands_at: dict[int, list[Candidate]] = {}
+        for cand in kept:
+            cands_at.setdefault(cand.start, []).append(cand)
+        for (kind, word), s, _e in cues:
+            if kind != "cue":
+                continue
+            if word in self._ctx["reporting_verbs"]:
+                # "said Laura Brenner, a ..."
+                first = s + 1
+                name_end = self._scan_name(doc, first)
+                if name_end - first >= 2 and name_end < len(doc) and doc[name_end].text in {",", "."} \
+                        and taken.isdisjoint(range(first, name_end)):
+                    role = self._role_after(doc, name_end, cands_at)
+                    actor_id, affiliation = self._person_id(doc, first, name_end)
+                    if role and role[0] not in analyst and not affiliation:
+                        affiliation = role[1]
+                    out.append(Candidate(first, name_end, actor_id, "person", affiliation, how="apposition"))
+                    taken.update(range(first, name_end))
+                continue
+            if word not in role_nouns:
+                continue
+            # "<Name>, (the|a|an)? (<owner>('s)?)? ... <role>": look back for the comma and the name
+            k = s - 1
+            while k > 0 and s - k <= 6 and doc[k].text != "," and not doc[k].is_sent_start \
+                    and doc[k].text not in {".", ";", ":", "(", ")", "“", "”", '"'}:
+                k -= 1
+            if k <= 0 or doc[k].text != ",":
+                continue
+            first = k - 1
+            while first > 0 and k - first < 4 and self._name_token(doc[first - 1]):
+                first -= 1
+            while first < k and not self._name_token(doc[first]):
+                first += 1
+            name_end = self._scan_name(doc, first)
+            if name_end != k or k - first < 2 or not taken.isdisjoint(range(first, k)):
+                continue
+            if first > 0 and (_is_cap(doc[first - 1]) and not _sentence_start(doc[first - 1])
+                              or doc[first - 1].lower_ in _NOT_BEFORE_A_NAME):
+                continue  # "the Munich Security Conference, ..." names no person
+            role = self._role_after(doc, k, cands_at)
+            if role is None:
+                continue
+            actor_id, affiliation = self._person_id(doc, first, k)
+            if not affiliation and role[0] not in analyst:
+                affiliation = role[1]
+            out.append(Candidate(first, k, actor_id, "person", affiliation, how="apposition"))
+            taken.update(range(first, k))
+        return out
+
+    def _role_after(self, doc: Doc, comma: int, cands_at: dict[int, list[Candidate]]) -> tuple[str, str | None] | None:
+        """After ', ' a role noun within a few words, and the owner named before it:
+        (role, owner id or None)."""
+        if comma >= len(doc) or doc[comma].text != ",":
+            return None
+        owner = None
+        for m in range(comma + 1, min(comma + 8, len(doc))):
+            tok = doc[m]
+            if tok.is_punct and tok.text not in {"-", "’s", "'s"} or tok.lower_ in {"who", "which", "said", "says"}:
+                return None
+            if tok.lower_ in self._ctx["role_nouns"]:
+                if m + 1 < len(doc) and self._name_token(doc[m + 1]):
+                    return None  # "..., U.S. Vice President JD Vance": the title of the next name
+                if owner is None and m + 2 < len(doc) and doc[m + 1].lower_ == "of":
+                    # "the President of Republika Srpska"
+                    j = m + 2 + (doc[m + 2].lower_ == "the")
+                    owner = next((self._owner_of(c) for c in cands_at.get(j, [])), None)
+                return tok.lower_, owner
+            if owner is None:
+                for cand in cands_at.get(m, []):
+                    owner = self._owner_of(cand)
+        return None
+
+    def _surnames(self, doc: Doc, kept: list[Candidate]) -> list[Candidate]:
+        """A person named in full may be mentioned by surname alone, before (a headline)
+        or after."""
+        surnames: dict[int, Candidate] = {}
         for cand in kept:
             if cand.kind == "person" and cand.end - cand.start >= 2:
-                surnames.setdefault(doc[cand.end - 1].text, cand)
+                last = doc[cand.end - 1]
+                if last.text in self._ctx["name_suffixes"] and cand.end - cand.start >= 3:
+                    last = doc[cand.end - 2]
+                surnames.setdefault(last.orth, cand)
         if not surnames:
             return kept
         taken = {i for c in kept for i in range(c.start, c.end)}
+        orths = doc.to_array(ORTH)
         extra = []
-        for token in doc:
-            cand = surnames.get(token.text)
-            if cand and token.i >= cand.end and token.i not in taken and token.i in inside:
-                extra.append(Candidate(token.i, token.i + 1, cand.actor_id, "person", cand.affiliation))
+        for i in numpy.flatnonzero(numpy.isin(orths, numpy.fromiter(surnames, dtype=orths.dtype))):
+            i = int(i)
+            if i not in taken:
+                cand = surnames[int(orths[i])]
+                extra.append(Candidate(i, i + 1, cand.actor_id, "person", cand.affiliation, how="surname"))
         return sorted(kept + extra, key=lambda c: c.start)
 
-    def _backrefs(self, doc: Doc, kept: list[Candidate]) -> list[Candidate]:
+    # -- references -----------------------------------------------------------
+    def _short_forms(self, doc: Doc, kept: list[Candidate], cues) -> list[Candidate]:
+        """'the Council', 'Parliament', 'Members', 'the Government', 'Member States', 'the Mission'."""
         out = []
-        for token in doc:
-            spec = self.backref_nouns.get(token.lower_)
-            if spec is None or token.i == 0 or doc[token.i - 1].lower_ != "the":
+        taken = {i for c in kept for i in range(c.start, c.end)}
+        roots_in_doc = {root_of(c.actor_id, c.affiliation) for c in kept}
+        for (kind, index), start, end in cues:
+            if kind != "short":
                 continue
-            if token.i + 1 < len(doc) and _is_cap(doc[token.i + 1]):
+            spec = self.short_forms[int(index)]
+            if not taken.isdisjoint(range(start, end)) or not doc[start].text[:1].isupper():
                 continue
-            previous = [c for c in kept if c.end <= token.i]
-            for cand in reversed(previous):
-                entry = self.gazetteer.get(cand.actor_id, {})
-                kind = entry.get("type") or ("body" if ":" in cand.actor_id else None)
-                if cand.kind == "body":
-                    kind = "body"
+            prev = doc[start - 1] if start > 0 else None
+            nxt = doc[end] if end < len(doc) else None
+            if prev is not None and (_is_cap(prev) and not _sentence_start(prev) and prev.lower_ != "the"
+                                     or prev.text in _POSSESSIVE):
+                continue  # part of a longer name, or someone's ("Russia's Government")
+            if spec.get("require_the") and (prev is None or prev.lower_ != "the"):
+                continue
+            span_end = end
+            if nxt is not None and nxt.text in spec.get("not_before", []):
+                continue
+            if nxt is not None and nxt.lower_ == "of":
+                # "Members of Congress": the body named after 'of'
+                named = next((c for c in kept if c.start == end + 1), None)
+                if named is None or not self._short_match(spec, named):
+                    continue
+                out.append(Candidate(start, named.end, named.actor_id, "short"))
+                continue
+            if nxt is not None and _is_cap(nxt) and not nxt.is_sent_start \
+                    and nxt.lower_ not in self._title_words:
+                continue  # part of a longer name (but "Council President Vanessa Frazier")
+            actor_id = self._short_referent(spec, kept, start, roots_in_doc)
+            if actor_id:
+                if spec.get("use_root"):
+                    actor_id = root_of(actor_id)
+                out.append(Candidate(start, span_end, actor_id, "short"))
+        return out
+
+    def _short_match(self, spec: dict, cand: Candidate) -> str | None:
+        if cand.kind == "short":
+            return None
+        ident = cand.actor_id.lower()
+        if any(part in ident for part in spec.get("id_contains", [])):
+            return cand.actor_id
+        if self._type(cand) in spec.get("types", []):
+            return cand.actor_id
+        via = spec.get("via", {}).get(root_of(cand.actor_id, cand.affiliation))
+        return via if via and cand.kind != "person" else None
+
+    def _short_referent(self, spec: dict, kept: list[Candidate], start: int, roots: set[str]) -> str | None:
+        before = [m for c in kept if c.end <= start and (m := self._short_match(spec, c))]
+        if before:
+            return before[-1]
+        after = [m for c in kept if c.start > start and (m := self._short_match(spec, c))]
+        if after:
+            return after[0]
+        return next((actor_id for root, actor_id in spec.get("fallback", {}).items() if root in roots), None)
+
+    def _anchored_state(self, doc: Doc, i: int, raw: list[Candidate], kept: list[Candidate]) -> str | None:
+        """The state tied to a 'junta'/'regime' at token ``i``: 'Niger junta',
+        "Mali's junta", 'the regime in Minsk'."""
+        j = i - 1
+        if j >= 0 and doc[j].text in _POSSESSIVE:
+            j -= 1
+        for cand in kept:
+            if cand.end == j + 1 and self._type(cand) == "state":
+                return cand.actor_id
+        if i + 2 < len(doc) and doc[i + 1].lower_ in {"in", "of"}:
+            for cand in raw:
+                if cand.start == i + 2 and self.gazetteer.get(cand.actor_id, {}).get("type") == "state":
+                    return cand.actor_id
+        return None
+
+    def _backrefs(self, doc: Doc, kept: list[Candidate], raw: list[Candidate], cues) -> list[Candidate]:
+        out = []
+        taken = {i for c in kept for i in range(c.start, c.end)}
+        anchors: list[tuple[int, str, str]] = []  # (token, noun, state)
+        for (kind, noun), i, _e in sorted(cues, key=lambda m: m[1]):
+            if kind != "backref" or i in taken:
+                continue
+            specs = self.backref_nouns[noun]
+            if any(spec.get("anchor") for spec in specs):
+                state = self._anchored_state(doc, i, raw, kept)
+                if state:
+                    anchors.append((i, noun, state))
+                    if doc[i - 1].lower_ == "the" and doc[i + 1].lower_ in {"in", "of"}:
+                        out.append(Candidate(i, i + 1, state, "backref"))
+                    continue
+            start = i
+            modifiers = {m.lower() for spec in specs for m in spec.get("modifiers", [])}
+            if start > 0 and doc[start - 1].lower_ in modifiers:
+                start -= 1
+            if start == 0 or doc[start - 1].lower_ != "the":
+                continue
+            if i + 1 < len(doc) and _is_cap(doc[i + 1]):
+                continue
+            found = None
+            if any(spec.get("anchor") for spec in specs):
+                earlier = [state for k, n, state in anchors if n == noun and k < i]
+                found = earlier[-1] if earlier else None
+            if found is None:
+                found = self._backref_referent(specs, [c for c in kept if c.end <= start])
+            if found is not None:
+                out.append(Candidate(start, i + 1, found.actor_id if isinstance(found, Candidate) else found,
+                                     "backref", found.affiliation if isinstance(found, Candidate) else None))
+        return out
+
+    def _backref_referent(self, specs: list[dict], previous: list[Candidate]) -> Candidate | None:
+        for cand in reversed(previous):
+            kind = self._type(cand) or actor_type_of(cand.actor_id)
+            for spec in specs:
                 if kind != spec["type"]:
                     continue
-                if spec.get("slug_contains") and spec["slug_contains"] not in cand.actor_id:
+                if spec.get("slug_contains") and spec["slug_contains"] not in cand.actor_id.lower():
                     continue
                 if spec.get("prefer") and cand.actor_id not in spec["prefer"]:
                     continue
-                out.append(Candidate(token.i, token.i + 1, cand.actor_id, "backref", cand.affiliation))
-                break
-        return out
+                if cand.actor_id in spec.get("exclude", []):
+                    continue
+                return cand
+        return None
 
     # -- writing --------------------------------------------------------------
     def set_annotations(self, doc: Doc, cands: list[Candidate]) -> None:
@@ -321,13 +707,13 @@ class ActorTagger:
         affiliations = {}
         for cand in cands:
             entry = self.gazetteer.get(cand.actor_id)
-            actor_type = entry["type"] if entry else ("person" if cand.kind == "person" else "body")
+            actor_type = entry["type"] if entry else actor_type_of(cand.actor_id)
             if cand.actor_id.startswith("group:"):
                 actor_type = "group"
-            # id_ keeps how the mention was found (alias, demonym, metonym, body, person, backref)
+            # id_ keeps how the mention was found (alias, demonym, metonym, body, person, short, backref)
             span = Span(doc, cand.start, cand.end, label=actor_type, kb_id=cand.actor_id, span_id=cand.kind)
             span._.source = "rule"
-            span._.confidence = _CONFIDENCE["weak" if cand.weak else cand.kind]
+            span._.confidence = cand.confidence
             if actor_type == "person":
                 span._.affiliation = cand.affiliation
                 if cand.affiliation:
@@ -341,14 +727,17 @@ class ActorTagger:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(path / "gazetteer.json", {
-            "gazetteer": self.gazetteer, "bodies": self.bodies,
-            "titles": self.titles, "backrefs": self.backrefs,
+            "gazetteer": self.gazetteer, "bodies": self.bodies, "titles": self.titles,
+            "backrefs": self.backrefs, "short_forms": self.short_forms, "context": self.context,
         })
 
     def from_disk(self, path, *, exclude=tuple()) -> "ActorTagger":
         data = srsly.read_json(ensure_path(path) / "gazetteer.json")
         self.gazetteer, self.bodies = data["gazetteer"], data["bodies"]
         self.titles, self.backrefs = data["titles"], data["backrefs"]
+        # pipelines saved before these lexicons existed read today's package data
+        self.short_forms = data.get("short_forms") or load_short_forms()
+        self.context = data.get("context") or load_actor_context()
         self._build_matchers()
         return self
 

@@ -135,8 +135,6 @@ def test_nominal_demand_without_addressee(nlp):
     assert brief(found)[1] == ("the lifting of all sanctions", "IRN", set())
 
 
-@pytest.mark.xfail(reason="demands: 'from Washington' stays in the span and Washington (a capital after "
-                          "'from') is not taken as the addressee", strict=False)
 def test_demand_from_a_capital(nlp):
     assert brief(demands(nlp, "Moscow demands guarantees from Washington.")) == [
         ("guarantees", "RUS", {"USA"})]
