@@ -19,9 +19,13 @@ import os
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
+import numpy
 import spacy
+import srsly
+from spacy.attrs import DEP, HEAD
 from spacy.language import Language
-from spacy.util import is_package
+from spacy.tokens import Doc
+from spacy.util import ensure_path, is_package
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +97,140 @@ def load_syntax(config: Optional[Mapping[str, Any]] = None) -> Optional[Language
     missing = f"no trained base at {path}" + (f", spaCy package {package} not installed" if package else "")
     logger.info("syntax: none (%s): rules-only extraction; `make base-model` builds one", missing)
     return None
+
+
+# -- the syntax layer in the extraction pipeline ------------------------------------------
+
+#: Attributes copied from a parsed sentence into the document.
+_TOKEN_ATTRS = ("tag_", "pos_", "lemma_")
+
+
+def cue_words() -> frozenset[str]:
+    """Lower-case words that make a sentence worth parsing: the demand cue verbs and
+    nouns and the recommendation modals of the cue lexicons. Auxiliaries that only open
+    a multi-word cue ("has to", "would have to") are left out: they are in most sentences."""
+    from .resources import load_demand_cues, load_recommendation_cues
+
+    demand, rec = load_demand_cues(), load_recommendation_cues()
+    auxiliaries = {"has", "have", "had", "is", "are", "was", "were", "would", "will", "to", "this", "these"}
+    words: set[str] = set()
+    for entry in demand["cues"]:
+        words.update(form.split()[0] for form in entry["forms"])
+    words.update(demand["nominal_cues"]["nouns"])
+    words.update(p.split()[0] for p in demand["obligation_cues"] + rec["modals"])
+    words.add(rec["option_modal"])
+    return frozenset(words - auxiliaries)
+
+
+class SyntaxLayer:
+    """Runs a syntactic base only on the sentences that can carry a demand or a
+    recommendation (a cue word, a modal, or a list intro ending in ``:``), each as its
+    own Doc through ``base.pipe``, and copies TAG/POS/MORPH/LEMMA/HEAD/DEP back into the
+    document (heads inside the sentence, the segmenter's sentence boundaries kept).
+
+    Sentences left out stay unparsed (no DEP on their tokens); ``sentence_parsed``
+    tells the rule components which path to take per sentence. ``scheme`` is the
+    base's label set (``ud`` or ``clearnlp``)."""
+
+    def __init__(self, nlp: Language, name: str = "policy_syntax", base: Optional[Language] = None,
+                 select: str = "cues") -> None:
+        self.nlp = nlp
+        self.name = name
+        self.base = base
+        self.select = select
+        self.words = cue_words()
+        self.scheme = syntax_scheme(base) if base is not None else "none"
+
+    def set_base(self, base: Language) -> None:
+        self.base = base
+        self.scheme = syntax_scheme(base)
+
+    def wanted(self, sent) -> bool:
+        """Whether a sentence can carry a demand or a recommendation."""
+        if self.select == "all":
+            return True
+        last = None
+        for token in sent:
+            if token.lower_ in self.words:
+                return True
+            if not token.is_space:
+                last = token
+        return last is not None and last.text == ":"
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.base is None:
+            return doc
+        sents = [s for s in doc.sents if self.wanted(s)]
+        if not sents:
+            return doc
+        vocab = self.base.vocab
+        subdocs = []
+        for sent in sents:
+            words = [t.text for t in sent]
+            spaces = [bool(t.whitespace_) for t in sent]
+            spaces[-1] = False
+            sub = Doc(vocab, words=words, spaces=spaces)
+            for k, token in enumerate(sub):
+                token.is_sent_start = k == 0  # one sentence: the parser keeps the segmenter's boundary
+            subdocs.append(sub)
+        n = len(doc)
+        heads = numpy.arange(n, dtype="int64")
+        deps = numpy.zeros(n, dtype="uint64")
+        # an unparsed sentence: its first token is a ROOT and every other token hangs on it
+        # with no label, so the tree keeps the segmenter's sentence boundaries
+        strings = doc.vocab.strings
+        root_label = strings.add("ROOT")
+        for sent in doc.sents:
+            heads[sent.start:sent.end] = sent.start
+            deps[sent.start] = root_label
+        for sent, sub in zip(sents, self.base.pipe(subdocs)):
+            root = None
+            for token in sub:
+                if token.head.i == token.i:
+                    root = token.i if root is None else root
+            for token in sub:
+                i = sent.start + token.i
+                target = doc[i]
+                target.tag_ = token.tag_
+                target.pos_ = token.pos_
+                target.lemma_ = token.lemma_
+                target.set_morph(str(token.morph) or None)
+                dep = token.dep_ or "dep"
+                head = token.head.i
+                if head == token.i and token.i != root:
+                    head, dep = root, "dep"  # a second root: attach it to the first
+                elif head == token.i:
+                    dep = "ROOT"
+                heads[i] = sent.start + head
+                deps[i] = strings.add(dep)
+        relative = (heads - numpy.arange(n)).astype("int64").view("uint64")
+        doc.from_array([HEAD, DEP], numpy.stack([relative, deps], axis=1))
+        return doc
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "settings.json", {"select": self.select})
+        if self.base is not None:
+            self.base.to_disk(path / "base")
+
+    def from_disk(self, path, *, exclude=tuple()):
+        path = ensure_path(path)
+        if (path / "settings.json").exists():
+            self.select = srsly.read_json(path / "settings.json")["select"]
+        if is_pipeline_dir(path / "base"):
+            self.set_base(spacy.load(path / "base"))
+        return self
+
+
+def sentence_parsed(sent) -> bool:
+    """Whether this sentence has a parse: some token other than its root carries a
+    dependency label (the syntax layer leaves the other tokens of a skipped sentence unlabelled)."""
+    return any(token.dep and token.head.i != token.i for token in sent)
+
+
+@Language.factory("policy_syntax", default_config={"select": "cues"})
+def make_syntax_layer(nlp: Language, name: str, select: str) -> SyntaxLayer:
+    if select not in {"cues", "all"}:
+        raise ValueError(f"policy_syntax: select must be 'cues' or 'all', not {select!r}")
+    return SyntaxLayer(nlp, name, select=select)
