@@ -223,6 +223,22 @@ class SyntaxLayer:
         return self
 
 
+_UD_ONLY = {"obj", "nsubj:pass", "obl", "obl:agent", "case", "nmod:poss", "aux:pass"}
+_CLEARNLP_ONLY = {"dobj", "nsubjpass", "pobj", "prep", "agent", "poss", "auxpass", "dative"}
+
+
+def doc_scheme(doc: Doc) -> str:
+    """`ud`, `clearnlp` or `none` (no parse): the label set the document's parse uses."""
+    if not doc.has_annotation("DEP"):
+        return "none"
+    labels = {token.dep_ for token in doc if token.dep}
+    if labels & _UD_ONLY:
+        return "ud"
+    if labels & _CLEARNLP_ONLY:
+        return "clearnlp"
+    return "ud" if len(labels) > 1 else "none"
+
+
 def sentence_parsed(sent) -> bool:
     """Whether this sentence has a parse: some token other than its root carries a
     dependency label (the syntax layer leaves the other tokens of a skipped sentence unlabelled)."""

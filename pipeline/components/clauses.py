@@ -11,8 +11,37 @@ import srsly
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-from ..resources import root_of
+from functools import lru_cache
+
+from ..resources import RESOURCES, ResourceError, root_of
 from .actors import ACTORS_KEY, actor_root
+
+BOUNDARIES_FILE = RESOURCES / "clause_boundaries.json"
+_BOUNDARY_KEYS = ("comma_participles", "verbs_after_and", "clause_openers_after_comma", "clause_verbs",
+                  "reporting_tail", "prediction_tail")
+
+
+@lru_cache(maxsize=1)
+def load_clause_boundaries() -> dict[str, frozenset[str]]:
+    """The word lists of ``resources/clause_boundaries.json`` (one-line error naming the file)."""
+    import json
+
+    try:
+        data = json.loads(BOUNDARIES_FILE.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise ResourceError(f"{BOUNDARIES_FILE}: cannot read ({type(err).__name__}: {err})") from None
+    if not isinstance(data, dict):
+        raise ResourceError(f"{BOUNDARIES_FILE}: must be a JSON object")
+    unknown = set(data) - set(_BOUNDARY_KEYS) - {k for k in data if k.startswith("_")}
+    if unknown:
+        raise ResourceError(f"{BOUNDARIES_FILE}: unknown keys {sorted(unknown)}; allowed: {list(_BOUNDARY_KEYS)}")
+    out = {}
+    for key in _BOUNDARY_KEYS:
+        words = data.get(key)
+        if not isinstance(words, list) or not all(isinstance(w, str) and w == w.lower() for w in words):
+            raise ResourceError(f"{BOUNDARIES_FILE}: {key!r} must be a list of lower-case words")
+        out[key] = frozenset(words)
+    return out
 
 # Skipped between a subject and its verb ("Russia also proposes", "Russia has demanded").
 SKIP_BEFORE_VERB = {
@@ -71,6 +100,7 @@ class DocContext:
         self.issuer = self._issuer()
         self.last_demander: str | None = None
         self.last_addressees: list[str] = []
+        self.dep = None  # the dependency patterns (pipeline.components.dependency) when the doc is parsed
 
     def _issuer(self) -> str | None:
         """Who "we" are: the first actor of the title, else of the document."""
@@ -220,10 +250,10 @@ def clause_end(doc: Doc, start: int, limit: int, *, first_comma: bool = False) -
         elif text == ")":
             depth = max(0, depth - 1)
         elif depth == 0:
-            if text in {";", "—", "–"} or (text == ":" and k > start + 2):
+            if text in {";", "—", "–"} or (text == ":" and k > start + 2) or (k > start and _and_new_clause(doc, k, limit)):
                 break
             if text == ",":
-                if first_comma:
+                if first_comma or _new_clause_after_comma(doc, k, limit):
                     break
                 nxt = doc[k + 1] if k + 1 < limit else None
                 if nxt is not None and nxt.lower_ in _CLAUSE_BREAK_AFTER_COMMA:
@@ -232,6 +262,41 @@ def clause_end(doc: Doc, start: int, limit: int, *, first_comma: bool = False) -
                     break
         k += 1
     return trim_end(doc, start, k)
+
+
+def _new_clause_after_comma(doc: Doc, k: int, limit: int) -> bool:
+    """Whether the comma at ``k`` opens a clause that is not part of the action:
+    ", recalling that ...", ", the EU said.", ",\" said X.", ", and the State Department has ..."."""
+    rules = load_clause_boundaries()
+    nxt = k + 1
+    while nxt < limit and doc[nxt].text in {"”", '"', "’", "'"}:
+        nxt += 1
+    if nxt >= limit:
+        return False
+    if nxt > k + 1:
+        return True  # a closing quote after the comma: the reporting clause follows
+    word = doc[nxt].lower_
+    if word in rules["comma_participles"]:
+        return True
+    # ", the EU said." / ", analysts warn." / ", said Karim Haddad, a fellow ...": the speaker closes the sentence
+    rest = [t.lower_ for t in doc[nxt:limit] if not t.is_punct]
+    if word in rules["reporting_tail"] or any(w in rules["reporting_tail"] for w in rest[:5]) and \
+            "to" not in rest[:5] and "that" not in rest[:5] and len(rest) <= 7:
+        return True
+    if word == "and" and nxt + 1 < limit:
+        after = doc[nxt + 1].lower_
+        if after in rules["verbs_after_and"]:
+            return True
+        if after in rules["clause_openers_after_comma"] or (doc[nxt + 1].is_title and after not in {"to"}):
+            window = [t.lower_ for t in doc[nxt + 2:min(limit, nxt + 10)]]
+            if any(w in rules["clause_verbs"] for w in window) and "to" not in window[:2]:
+                return True
+    return False
+
+
+def _and_new_clause(doc: Doc, k: int, limit: int) -> bool:
+    """"... conduct and has reaffirmed that ...": ``and`` at ``k`` goes back to the reporting subject."""
+    return k + 1 < limit and doc[k].lower_ == "and" and doc[k + 1].lower_ in load_clause_boundaries()["verbs_after_and"]
 
 
 def trim_end(doc: Doc, start: int, end: int) -> int:
@@ -260,7 +325,10 @@ def split_actions(doc: Doc, start: int, end: int, *, after_to: bool = False) -> 
         depth -= text == ")"
         if depth > 0:
             continue
-        if after_to and text in {"and", "or"} and doc[k + 1].lower_ == "to" and k + 2 < end \
+        if text in {"and", "or"} and doc[k + 1].lower_ in _REPEATED_MODALS and k + 2 < end \
+                and doc[k + 2].is_lower and doc[k + 2].is_alpha and doc[k + 2].lower_ not in NEGATIONS:
+            cuts.append((k, k + 2))  # "should impose sanctions and should freeze assets"
+        elif after_to and text in {"and", "or"} and doc[k + 1].lower_ == "to" and k + 2 < end \
                 and doc[k + 2].is_lower:
             cuts.append((k, k + 2))
         elif text == "while":
@@ -279,6 +347,7 @@ def split_actions(doc: Doc, start: int, end: int, *, after_to: bool = False) -> 
     return [(a, b) for a, b in parts if b > a]
 
 
+_REPEATED_MODALS = {"should", "must", "could", "can", "shall", "would"}
 _BULLETS = {"•", "-", "–", "*", "·", "▪"}
 
 
@@ -323,6 +392,17 @@ def reported_speaker(ctx: DocContext, sent: Span, reporting: set[str], according
     return None
 
 
+def prediction_tail(sent: Span) -> bool:
+    """"Turkey could veto the decision, analysts warn.": the sentence ends with a clause that
+    reports a prediction (a verb of ``prediction_tail`` after the last comma)."""
+    tokens = [t for t in sent if not t.is_space]
+    commas = [t.i for t in tokens if t.text == ","]
+    if not commas:
+        return False
+    tail = [t.lower_ for t in sent.doc[commas[-1] + 1:sent.end] if not t.is_punct]
+    return 0 < len(tail) <= 6 and any(w in load_clause_boundaries()["prediction_tail"] for w in tail)
+
+
 def has_condition(sent: Span) -> bool:
     lowers = {t.lower_ for t in sent}
     return bool(lowers & {"unless"}) or "subject to" in sent.text.lower() or \
@@ -336,5 +416,5 @@ def roots(ctx: DocContext, ids: list[str]) -> set[str]:
 
 __all__ = [
     "CueLexiconStore", "DocContext", "subject_left", "actors_right", "clause_end", "split_actions", "trim_end",
-    "reported_speaker", "has_condition", "list_item", "is_gerund", "roots", "actor_root", "NEGATIONS",
+    "reported_speaker", "has_condition", "prediction_tail", "load_clause_boundaries", "list_item", "is_gerund", "roots", "actor_root", "NEGATIONS",
 ]

@@ -22,9 +22,10 @@ from ..layout import ANNOTATED_KINDS
 from ..resources import load_demand_cues
 from .clauses import (
     CueLexiconStore,
-    NEGATIONS, DocContext, actors_right, clause_end, has_condition, is_gerund,
+    NEGATIONS, DocContext, actors_right, clause_end, has_condition, is_gerund, trim_end,
     list_item, reported_speaker, roots, split_actions, subject_left,
 )
+from .dependency import DependencyRoles, mention_actors, subtree_span
 
 DEMANDS_KEY = "demands"
 _MODALS = {"may", "might", "would", "could", "will", "should", "must", "can", "shall"}
@@ -81,6 +82,51 @@ class DemandTagger(CueLexiconStore):
         self.phrases.add("continuation", [make(p) for p in self.cues["continuation_cues"]])
         self.nouns = set(self.cues["nominal_cues"]["nouns"])
         self.reporting = set(self.cues["reporting_verbs"])
+        self._dep_roles: dict[str, DependencyRoles] = {}
+
+    def dependency_roles(self, doc: Doc) -> DependencyRoles | None:
+        """The compiled dependency patterns for this document's label scheme (None: unparsed)."""
+        from ..syntax import doc_scheme
+
+        scheme = doc_scheme(doc)
+        if scheme == "none":
+            return None
+        if scheme not in self._dep_roles:
+            forms = [f for entry in self.cues["cues"] for f in entry["forms"]]
+            self._dep_roles[scheme] = DependencyRoles(self.nlp.vocab, scheme, forms, [])
+        return self._dep_roles[scheme]
+
+    def _syntax_roles(self, ctx: DocContext, sent: Span, cue_i: int) -> dict | None:
+        """Demander, addressees and content the dependency patterns give for the cue at
+        ``cue_i`` (None when the sentence has no parse)."""
+        from ..syntax import sentence_parsed
+
+        if ctx.dep is None or not sentence_parsed(sent):
+            return None
+        doc = ctx.doc
+        out: dict = {"use": ctx.dep.use}
+        for token_i in ctx.dep.roles(sent, "demander").get(cue_i, []):
+            ids = mention_actors(ctx, doc[token_i])
+            if ids:
+                out["demander"] = ids
+                break
+        addressees: list[str] = []
+        for token_i in ctx.dep.roles(sent, "addressee").get(cue_i, []):
+            for actor in mention_actors(ctx, doc[token_i]):
+                if actor not in addressees:
+                    addressees.append(actor)
+        out["addressees"] = addressees
+        fillers = ctx.dep.roles(sent, "content").get(cue_i, [])
+        if fillers:
+            head = doc[fillers[0]]
+            start, end = subtree_span(head, sent, skip_first={"to", "that"})
+            subject = next((c for c in head.children if c.dep_ in {"nsubj", "nsubj:pass", "nsubjpass"}), None)
+            if subject is not None and subject.right_edge.i < head.i:
+                start = subject.right_edge.i + 1
+            while start < end and doc[start].lower_ in {"should", "must", "shall", "would", "to", "not"}:
+                start += 1
+            out["content"] = (start, trim_end(doc, start, end))
+        return out
 
     # -- finding --------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -89,6 +135,9 @@ class DemandTagger(CueLexiconStore):
 
     def find(self, doc: Doc) -> list[Demand]:
         ctx = DocContext(doc)
+        ctx.dep = self.dependency_roles(doc)
+        if ctx.dep is not None:
+            ctx.dep.reset()
         found: list[Demand] = []
         segments = [s for s in doc.spans.get("segments", []) if s.label_ in ANNOTATED_KINDS]
         cue_matches = sorted(self.matcher(doc), key=lambda m: (m[1], -m[2]))
@@ -175,6 +224,7 @@ class DemandTagger(CueLexiconStore):
         if is_gerund(doc[start]) and not participial and not demander_ids_possible(ctx, start):
             return []
         demander_ids, _ = subject_left(ctx, start)
+        surface_sure = bool(demander_ids) and not passive  # a subject right before the cue
         if passive:
             addressee_subject = demander_ids
             demander_ids = []
@@ -212,6 +262,19 @@ class DemandTagger(CueLexiconStore):
                 demander = ids[0]
             else:
                 demander = demander_ids[0] if demander_ids else ctx.last_demander
+            syntax = self._syntax_roles(ctx, sent, start)
+            if syntax is not None:
+                use = syntax["use"]
+                if use["demander"] and syntax.get("demander") and not participial and not surface_sure:
+                    demander = syntax["demander"][0]
+                if use["addressees"] and syntax["addressees"] and not explicit:
+                    demander_roots = roots(ctx, [demander]) if demander else set()
+                    kept = [a for a in syntax["addressees"] if not roots(ctx, [a]) & demander_roots]
+                    explicit = kept or explicit
+                if use["content"] and syntax.get("content") and len(parts) == 1:
+                    a, b = syntax["content"]
+                    if b > a and a >= parts[0][0] - 3:
+                        parts = split_actions(doc, a, b, after_to=True)
             if demander is None:
                 return []
             confidence = 0.8 if explicit else 0.65
@@ -379,8 +442,9 @@ class DemandTagger(CueLexiconStore):
             targets, _ = subject_left(ctx, token.i)
             if not targets or roots(ctx, targets) & roots(ctx, speaker_ids):
                 continue
-            limit = verb_i - 1 if verb_i > token.i else sent.end
-            stop = clause_end(doc, k, limit)
+            stop = clause_end(doc, k, sent.end)  # stops before a closing ", X said" (clause_boundaries.json)
+            if verb_i > token.i:
+                stop = min(stop, trim_end(doc, k, verb_i))
             out.extend(self._make(ctx, split_actions(doc, k, stop), speaker_ids[0], targets,
                                   token.lower_, 0.6))
         return out

@@ -22,10 +22,11 @@ from ..layout import ANNOTATED_KINDS
 from ..resources import load_recommendation_cues
 from .clauses import (
     CueLexiconStore,
-    NEGATIONS, DocContext, actors_right, clause_end, has_condition, list_item, split_actions,
+    NEGATIONS, DocContext, actors_right, clause_end, has_condition, list_item, prediction_tail, split_actions,
     subject_left,
 )
 from .demands import DEMANDS_KEY
+from .dependency import DependencyRoles, mention_actors
 
 RECOMMENDATIONS_KEY = "recommendations"
 _ADVERBS = {"also", "therefore", "thus", "then", "still", "now", "instead", "further", "first",
@@ -64,6 +65,32 @@ class RecommendationTagger(CueLexiconStore):
         self.means.add("means", [make(m) for m in self.cues["means_cues"]])
         self.not_actions = set(self.cues["not_actions"])
         self.be_allowed = set(self.cues["be_allowed"])
+        self._dep_roles: dict[str, DependencyRoles] = {}
+
+    def dependency_roles(self, doc: Doc) -> DependencyRoles | None:
+        """The compiled dependency patterns for this document's label scheme (None: unparsed)."""
+        from ..syntax import doc_scheme
+
+        scheme = doc_scheme(doc)
+        if scheme == "none":
+            return None
+        if scheme not in self._dep_roles:
+            modals = self.cues["modals"] + [self.cues["option_modal"]]
+            self._dep_roles[scheme] = DependencyRoles(self.nlp.vocab, scheme, [], modals)
+        return self._dep_roles[scheme]
+
+    def syntax_targets(self, ctx: DocContext, sent: Span, modal_i: int) -> list[str] | None:
+        """Targets of the modal at ``modal_i`` from the parse: the actors of the subject of
+        the modal's verb (None when the sentence has no parse or the patterns find none)."""
+        from ..syntax import sentence_parsed
+
+        if ctx.dep is None or not ctx.dep.use["targets"] or not sentence_parsed(sent):
+            return None
+        for token_i in ctx.dep.roles(sent, "target").get(modal_i, []):
+            ids = mention_actors(ctx, ctx.doc[token_i])
+            if ids:
+                return ids
+        return None
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.find(doc))
@@ -71,6 +98,9 @@ class RecommendationTagger(CueLexiconStore):
 
     def find(self, doc: Doc) -> list[Recommendation]:
         ctx = DocContext(doc)
+        ctx.dep = self.dependency_roles(doc)
+        if ctx.dep is not None:
+            ctx.dep.reset()
         demand_tokens = {i for s in doc.spans.get(DEMANDS_KEY, []) for i in range(s.start, s.end)}
         segments = [s for s in doc.spans.get("segments", []) if s.label_ in ANNOTATED_KINDS]
         modal_matches = sorted(self.modals(doc), key=lambda m: (m[1], -m[2]))
@@ -160,9 +190,11 @@ class RecommendationTagger(CueLexiconStore):
                         and doc[j + 1].lower_ in self.cues["option_verbs"]):
                     return []
         action = self._action_start(doc, k, sent.end)
-        if action is None or action in demand_tokens:
+        if action is None or action in demand_tokens or prediction_tail(sent):
             return []
         targets, _ = subject_left(ctx, start)
+        if not targets:  # the surface rule found no subject: ask the parse
+            targets = self.syntax_targets(ctx, sent, start) or []
         if not targets:
             return []
         stop = clause_end(doc, action, sent.end)

@@ -103,8 +103,6 @@ def test_not_demands(nlp, sentence):
     assert demands(nlp, sentence) == []
 
 
-@pytest.mark.xfail(reason="demands: the reporting clause after a 'must' demand leaks into the span "
-                          "('release all political prisoners, the')", strict=False)
 def test_reported_must_with_article_speaker(nlp):
     assert brief(demands(nlp, "Belarus must release all political prisoners, the EU said.")) == [
         ("release all political prisoners", "EU", {"BLR"})]

@@ -82,8 +82,6 @@ def test_recommended_demand_is_a_recommendation_not_a_demand(nlp):
         ("call for a moratorium on deployments", ["NATO"])]
 
 
-@pytest.mark.xfail(reason="recommendations: 'X should A and should B' is one span over both actions "
-                          "and the second modal", strict=False)
 def test_two_modal_actions_are_two_spans(nlp):
     assert recommendations(nlp, "The EU should impose new sanctions on Iran and should freeze the assets "
                                 "of the central bank.") == [
@@ -92,7 +90,5 @@ def test_two_modal_actions_are_two_spans(nlp):
     ]
 
 
-@pytest.mark.xfail(reason="recommendations: a prediction ('could veto ..., analysts warn') is tagged, with "
-                          "the reporting clause in the span", strict=False)
 def test_warning_is_a_prediction(nlp):
     assert recommendations(nlp, "Turkey could veto the decision, analysts warn.") == []
