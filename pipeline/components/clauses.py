@@ -278,6 +278,8 @@ def _new_clause_after_comma(doc: Doc, k: int, limit: int) -> bool:
     word = doc[nxt].lower_
     if word in rules["comma_participles"]:
         return True
+    if word in {"a", "an"} and nxt + 2 < limit and doc[nxt + 2].lower_ in {"that", "which"}:
+        return True  # ", a demand that Bosniak parties reject": an apposition about what precedes
     # ", the EU said." / ", analysts warn." / ", said Karim Haddad, a fellow ...": the speaker closes the sentence
     rest = [t.lower_ for t in doc[nxt:limit] if not t.is_punct]
     if word in rules["reporting_tail"] or any(w in rules["reporting_tail"] for w in rest[:5]) and \

@@ -11,7 +11,9 @@ Negated, hypothetical and recommended demands are left out. Writes
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -19,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401
 from ..layout import ANNOTATED_KINDS
-from ..resources import load_demand_cues
+from ..resources import RESOURCES, ResourceError, load_demand_cues
 from .clauses import (
     CueLexiconStore,
     NEGATIONS, DocContext, actors_right, clause_end, has_condition, is_gerund, trim_end,
@@ -28,6 +30,27 @@ from .clauses import (
 from .dependency import DependencyRoles, mention_actors, subtree_span
 
 DEMANDS_KEY = "demands"
+FRAMES_FILE = RESOURCES / "demand_frames.json"
+
+
+@lru_cache(maxsize=1)
+def load_demand_frames() -> dict:
+    """``resources/demand_frames.json``: condition markers and ultimatum words (one-line error naming the file)."""
+    try:
+        data = json.loads(FRAMES_FILE.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise ResourceError(f"{FRAMES_FILE}: cannot read ({type(err).__name__}: {err})") from None
+    shape = {"conditions": ("markers", "skip"), "deadline": ("verbs", "nouns")}
+    if not isinstance(data, dict) or set(k for k in data if not k.startswith("_")) != set(shape):
+        raise ResourceError(f"{FRAMES_FILE}: must be an object with the keys {sorted(shape)}")
+    for key, lists in shape.items():
+        if not isinstance(data[key], dict) or set(data[key]) != set(lists):
+            raise ResourceError(f"{FRAMES_FILE}: {key!r} must have exactly the keys {list(lists)}")
+        for name in lists:
+            words = data[key][name]
+            if not isinstance(words, list) or not words or not all(isinstance(w, str) and w == w.lower() for w in words):
+                raise ResourceError(f"{FRAMES_FILE}: {key}.{name} must be a non-empty list of lower-case strings")
+    return data
 _MODALS = {"may", "might", "would", "could", "will", "should", "must", "can", "shall"}
 _PASSIVE_AUX = {"is", "was", "were", "are", "been", "being", "be"}
 # Forms that are nouns as often as verbs: they need a subject right before them.
@@ -82,6 +105,12 @@ class DemandTagger(CueLexiconStore):
         self.phrases.add("continuation", [make(p) for p in self.cues["continuation_cues"]])
         self.nouns = set(self.cues["nominal_cues"]["nouns"])
         self.reporting = set(self.cues["reporting_verbs"])
+        frames = load_demand_frames()
+        self.conditions = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.conditions.add("condition", [make(m) for m in frames["conditions"]["markers"]])
+        self.condition_skip = set(frames["conditions"]["skip"])
+        self.deadline_verbs = set(frames["deadline"]["verbs"])
+        self.deadline_nouns = set(frames["deadline"]["nouns"])
         self._dep_roles: dict[str, DependencyRoles] = {}
 
     def dependency_roles(self, doc: Doc) -> DependencyRoles | None:
@@ -142,6 +171,7 @@ class DemandTagger(CueLexiconStore):
         segments = [s for s in doc.spans.get("segments", []) if s.label_ in ANNOTATED_KINDS]
         cue_matches = sorted(self.matcher(doc), key=lambda m: (m[1], -m[2]))
         phrase_matches = sorted(self.phrases(doc), key=lambda m: m[1])
+        condition_matches = sorted(self.conditions(doc), key=lambda m: (m[1], -m[2]))
         last_sent_with_demand: tuple[int, int] | None = None  # (segment index, sentence start)
         list_intro: tuple[str, list[str], str] | None = None
         for seg_index, segment in enumerate(segments):
@@ -176,6 +206,10 @@ class DemandTagger(CueLexiconStore):
                     prev_in_par = last_sent_with_demand is not None and last_sent_with_demand[0] == seg_index
                     sent_found.extend(self._phrase_cue(ctx, sent, kind, start, end, prev_in_par))
                 sent_found.extend(self._nominal(ctx, sent))
+                for _, start, end in condition_matches:
+                    if sent.start <= start < sent.end:
+                        sent_found.extend(self._condition(ctx, sent, start, end))
+                sent_found.extend(self._deadline(ctx, sent))
                 sent_found.extend(self._reported_modal(ctx, sent))
                 sent_found = _drop_overlaps(sent_found)
                 if sent_found:
@@ -198,6 +232,8 @@ class DemandTagger(CueLexiconStore):
             for span in ctx.actors_in(a, b):
                 if roots(ctx, [span.kb_id_]) & demander_roots or span.kb_id_ in inside:
                     continue
+                if span.id_ == "demonym" and span.end < len(ctx.doc) and ctx.doc[span.end].is_lower:
+                    continue  # "Russian nuclear fuel": an adjective names no one who must act
                 inside.append(span.kb_id_)
         return inside or list(ctx.last_addressees)
 
@@ -419,6 +455,60 @@ class DemandTagger(CueLexiconStore):
                 out.extend(self._make(ctx, [(c, stop)], demander, explicit, token.lower_, 0.6))
         return out
 
+    def _condition(self, ctx: DocContext, sent: Span, start: int, end: int) -> list[Demand]:
+        """"China is willing to talk, provided that the U.S. stops interfering ...": a condition
+        set on another actor (markers in demand_frames.json)."""
+        doc = ctx.doc
+        addressees, k = actors_right(ctx, end, sent.end)
+        if not addressees:
+            return []
+        if k < sent.end and doc[k].is_lower and ctx.actor_at[k - 1].id_ == "demonym":
+            addressees, k = [], end  # "unless Russian nuclear fuel is excluded": a modifier, not who must act
+        while k < sent.end and doc[k].lower_ in self.condition_skip:
+            k += 1
+        if addressees and k >= sent.end or addressees and not doc[k].is_lower or not doc[k].is_alpha or doc[k].lower_ in _NOT_OBJECT \
+                or doc[k].lower_ in _DETERMINERS or doc[k].lower_ in NEGATIONS | _MODALS:
+            return []
+        demander_ids, _ = subject_left(ctx, start, strict=False)
+        if not demander_ids:
+            speaker = reported_speaker(ctx, sent, self.reporting, self.cues["according_to"])
+            demander_ids = speaker[0] if speaker else []
+        if not demander_ids and self._is_statement(ctx) and ctx.issuer:
+            demander_ids = [ctx.issuer]
+        demander_ids = [d for d in demander_ids if not roots(ctx, [d]) & roots(ctx, addressees or ctx.last_addressees)]
+        if not demander_ids:
+            return []
+        stop = clause_end(doc, k, sent.end)
+        parts = _split_finite(doc, k, stop)
+        marker = doc[start:end].text.lower()
+        return self._make(ctx, parts, demander_ids[0], list(addressees), marker, 0.55)
+
+    def _deadline(self, ctx: DocContext, sent: Span) -> list[Demand]:
+        """"ECOWAS gave the junta one week to restore constitutional order": an ultimatum."""
+        doc = ctx.doc
+        out = []
+        for token in sent:
+            if token.lower_ not in self.deadline_verbs:
+                continue
+            j = token.i + 1
+            stop = min(sent.end, token.i + 25)
+            while j < stop and doc[j].lower_ not in self.deadline_nouns:
+                j += 1
+            if j + 2 >= sent.end or doc[j + 1].lower_ != "to" or not doc[j + 2].is_lower:
+                continue
+            demander, _ = subject_left(ctx, token.i, strict=False)
+            addressees = [s.kb_id_ for s in ctx.actors_in(token.i + 1, j)]
+            if not addressees:
+                # "the military officers who seized power in Niger": the actor named in the description
+                continue
+            if not demander:
+                continue
+            end = clause_end(doc, j + 2, sent.end)
+            for a, b in split_actions(doc, j + 2, end, after_to=True):
+                out.append(Demand(a, b, demander[0], list(dict.fromkeys(addressees)), "deadline", 0.55,
+                                  explicit=list(dict.fromkeys(addressees))))
+        return out
+
     def _reported_modal(self, ctx: DocContext, sent: Span) -> list[Demand]:
         """"The presidents said the EU should pay ...": an actor asking another to act."""
         doc = ctx.doc
@@ -484,6 +574,41 @@ class DemandTagger(CueLexiconStore):
             span._.conditional = demand.conditional
             spans.append(span)
         doc.spans[DEMANDS_KEY] = spans
+
+
+def _split_finite(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """"ends X, releases Y and engages in Z" / "reverse X and restore Y": coordinated verbs
+    of the same form (third person -s, past -ed, or base form) are distinct actions."""
+    first = doc[start].lower_
+
+    def form(word: str) -> str:
+        return "ed" if word.endswith("ed") else "s" if word.endswith("s") and not word.endswith("ss") else "base"
+
+    kind = form(first)
+    cuts, depth = [], 0
+    for k in range(start + 1, end - 1):
+        text = doc[k].lower_
+        depth += text == "("
+        depth -= text == ")"
+        if depth or text not in {"and", ","}:
+            continue
+        nxt = doc[k + 1]
+        if text == "," and nxt.lower_ == "and":
+            continue
+        if not nxt.is_lower or not nxt.is_alpha or nxt.lower_ in _DETERMINERS | _NOT_OBJECT | NEGATIONS:
+            continue
+        if form(nxt.lower_) != kind or (kind == "base" and text == ","):
+            continue
+        if kind == "base" and (is_gerund(nxt) or nxt.lower_.endswith(("al", "ive", "ous", "ic", "ful", "ent", "ant"))):
+            continue
+        left = k - 1 if doc[k - 1].text == "," else k
+        cuts.append((left, k + 1))
+    parts, left = [], start
+    for cut_end, cut_start in cuts:
+        parts.append((left, trim_end(doc, left, cut_end)))
+        left = cut_start
+    parts.append((left, end))
+    return [(a, b) for a, b in parts if b > a]
 
 
 def _possessor(ctx: DocContext, i: int) -> str | None:
