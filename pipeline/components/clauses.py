@@ -56,7 +56,8 @@ SKIP_BEFORE_VERB = {
 PROXY_HEADS = {"side", "government", "authorities", "leadership", "officials", "administration",
                "regime", "junta", "delegation", "leaders", "president", "ministers", "diplomats",
                "spokesperson", "spokesman", "spokeswoman", "official", "minister", "envoy",
-               "diplomat", "ambassador", "representative", "negotiators", "military", "forces"}
+               "diplomat", "ambassador", "representative", "negotiators", "military", "forces", "army",
+               "troops", "peacekeepers", "navy", "police", "coast", "guard", "ministry", "parliament", "cabinet"}
 NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "cannot"}
 PRONOUNS = {"it": "thing", "he": "person", "she": "person", "they": "plural", "we": "issuer",
             "i": "issuer", "its": "thing", "their": "plural", "our": "issuer"}
@@ -388,6 +389,14 @@ def reported_speaker(ctx: DocContext, sent: Span, reporting: set[str], according
         ids, _ = subject_left(ctx, token.i)
         if ids:
             return ids, token.i
+        # '...," the three countries, known as the E3, said': the actor between the closing quote and the verb
+        quote = next((k for k in range(token.i - 1, max(sent.start, token.i - 15) - 1, -1)
+                      if doc[k].text in {"”", '"'}), None)
+        if quote is not None:
+            between = [s for s in ctx.actors_in(quote + 1, token.i) if not _after_preposition(doc, s.start)
+                       or doc[s.start - 1].lower_ == "as" or doc[s.start - 2].lower_ == "as"]
+            if between:
+                return [between[0].kb_id_], token.i
         ids, _ = actors_right(ctx, token.i + 1, sent.end)
         if ids and token.i > sent.start and doc[token.i - 1].text == ",":
             return ids, token.i

@@ -285,6 +285,7 @@ class DemandTagger(CueLexiconStore):
             if result is None:
                 continue
             parts, explicit, agent = result
+            more = self._second_that(ctx, frame, parts, limit) if parts else None
             if passive:
                 demander = agent[0] if agent else ctx.last_demander
                 explicit = explicit or addressee_subject
@@ -314,8 +315,26 @@ class DemandTagger(CueLexiconStore):
             if demander is None:
                 return []
             confidence = 0.8 if explicit else 0.65
-            return self._make(ctx, parts, demander, explicit, cue, confidence)
+            made = self._make(ctx, parts, demander, explicit, cue, confidence)
+            if more is not None:
+                made += self._make(ctx, more[0], demander, more[1], cue, confidence)
+            return made
         return []
+
+    def _second_that(self, ctx: DocContext, frame: str, parts, limit: int):
+        """"insisted that X restore ... and that Norway guarantee ...": a second that-clause
+        under the same cue, with its own addressee; (parts, addressees) or None."""
+        doc = ctx.doc
+        k = parts[-1][1]
+        while k < limit and (doc[k].text == "," or doc[k].is_space):
+            k += 1
+        if frame != "that" or k + 1 >= limit or doc[k].lower_ != "and" or doc[k + 1].lower_ != "that":
+            return None
+        ids, j = actors_right(ctx, k + 2, limit)
+        while j < limit and doc[j].lower_ in _THAT_SKIP:
+            j += 1
+        stop = clause_end(doc, j, limit)
+        return (split_actions(doc, j, stop), ids) if stop > j else None
 
     def _frame(self, ctx: DocContext, frame: str, end: int, limit: int, participial: bool):
         """Content parts, explicit addressees and passive agent for one frame, or None."""
@@ -332,10 +351,16 @@ class DemandTagger(CueLexiconStore):
         if frame == "addressee_to":
             ids, j = actors_right(ctx, k, limit)
             if ids:
-                # "the Malian transitional authorities to ...": nouns after the named actor
+                # "the Malian transitional authorities to ...", "the EU and its member states to ...":
+                # nouns after the named actor
                 j0 = j
-                while j < min(limit, j0 + 3) and doc[j].is_alpha and doc[j].lower_ not in {"to", "and", "that", "for"}:
+                while j < min(limit, j0 + 4) and doc[j].is_alpha and doc[j].lower_ not in {"to", "that", "for"}:
                     j += 1
+                if j < limit and doc[j].text == "," and j == j0:
+                    # "call on China and Russia, as permanent members of the Council, to ..."
+                    close = next((c for c in range(j + 1, min(limit, j + 14)) if doc[c].text == ","), None)
+                    if close is not None and close + 1 < limit and doc[close + 1].lower_ == "to":
+                        j = close + 1
                 if j >= limit or doc[j].lower_ != "to":
                     j = j0
                 # "Israel demands Hezbollah pull back": a bare infinitive after the addressee
@@ -527,15 +552,17 @@ class DemandTagger(CueLexiconStore):
                 if k >= sent.end or doc[k].lower_ != "to":
                     continue
                 k += 1
-            if k < sent.end and doc[k].lower_ in NEGATIONS | {"be"}:
-                continue
+            if k < sent.end and doc[k].lower_ in NEGATIONS and k + 1 < sent.end and doc[k + 1].lower_ == "be" \
+                    or k < sent.end and doc[k].lower_ == "be":
+                continue  # "must be", "must not be": a state, not an action asked for
             targets, _ = subject_left(ctx, token.i)
             if not targets or roots(ctx, targets) & roots(ctx, speaker_ids):
                 continue
             stop = clause_end(doc, k, sent.end)  # stops before a closing ", X said" (clause_boundaries.json)
             if verb_i > token.i:
                 stop = min(stop, trim_end(doc, k, verb_i))
-            out.extend(self._make(ctx, split_actions(doc, k, stop), speaker_ids[0], targets,
+            parts = [p for a, b in split_actions(doc, k, stop) for p in _split_finite(doc, a, b)]
+            out.extend(self._make(ctx, parts, speaker_ids[0], targets,
                                   token.lower_, 0.6))
         return out
 
@@ -599,8 +626,9 @@ def _split_finite(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
             continue
         if form(nxt.lower_) != kind or (kind == "base" and text == ","):
             continue
-        if kind == "base" and (is_gerund(nxt) or nxt.lower_.endswith(("al", "ive", "ous", "ic", "ful", "ent", "ant"))):
-            continue
+        if kind == "base" and (is_gerund(nxt) or nxt.lower_.endswith(("al", "ive", "ous", "ic", "ful", "ent", "ant"))
+                               or doc[k - 2].lower_ in _DETERMINERS or doc[k - 1].lower_ in _DETERMINERS):
+            continue  # "the security and safety of": nouns, not actions
         left = k - 1 if doc[k - 1].text == "," else k
         cuts.append((left, k + 1))
     parts, left = [], start
