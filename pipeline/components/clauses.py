@@ -51,13 +51,19 @@ SKIP_BEFORE_VERB = {
     "firmly", "jointly", "recently", "previously", "therefore", "thus", "in", "turn", "too",
     "meanwhile", "today", "yesterday", "specifically", "directly", "openly", "officially",
     "likewise", "similarly", "consequently", "accordingly", "immediately", "urgently",
+    "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "last", "week",
+    "month", "year", "this", "earlier", "later", "since", "had", "subsequently", "ultimately",
 }
 # Nouns that stand for the actor named before them: "the U.S. side", "Belarusian authorities".
 PROXY_HEADS = {"side", "government", "authorities", "leadership", "officials", "administration",
                "regime", "junta", "delegation", "leaders", "president", "ministers", "diplomats",
                "spokesperson", "spokesman", "spokeswoman", "official", "minister", "envoy",
                "diplomat", "ambassador", "representative", "negotiators", "military", "forces", "army",
-               "troops", "peacekeepers", "navy", "police", "coast", "guard", "ministry", "parliament", "cabinet"}
+               "troops", "peacekeepers", "navy", "police", "coast", "guard", "ministry", "parliament", "cabinet",
+               "secretary-general", "negotiator", "chief", "head", "leader", "prime", "foreign"}
+# "The members of the Security Council called ...": the actor after "of" is the subject.
+MEMBER_NOUNS = {"members", "member", "ministers", "leaders", "representatives", "heads", "delegates",
+                "presidents", "governments", "officials", "delegations"}
 NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "cannot"}
 PRONOUNS = {"it": "thing", "he": "person", "she": "person", "they": "plural", "we": "issuer",
             "i": "issuer", "its": "thing", "their": "plural", "our": "issuer"}
@@ -126,6 +132,14 @@ class DocContext:
         if kind == "issuer":
             return self.issuer
         sent_start = self.doc[token_i].sent.start
+        if token_i > sent_start and self.doc[token_i - 1].lower_ in {"and", "but"} and kind in {"thing", "plural"}:
+            # "The EU calls on X ..., and it calls on Y": the subject of the first clause
+            for span in self.actors:
+                if span.start >= token_i:
+                    break
+                if span.start >= sent_start and span.label_ != "person" and not _after_preposition(self.doc, span.start) \
+                        and self.doc[span.end].text not in {"’s", "'s"}:
+                    return span.kb_id_
         previous = [s for s in self.actors if s.end <= token_i]
         if kind == "person":
             previous = [s for s in previous if s.label_ == "person"]
@@ -147,6 +161,8 @@ def _after_preposition(doc: Doc, i: int) -> bool:
     j = i - 1
     while j >= 0 and doc[j].lower_ in {"the", "other", "some", "its", "their", "“", '"'}:
         j -= 1
+    if j >= 1 and doc[j].lower_ == "of" and doc[j - 1].lower_ in MEMBER_NOUNS:
+        return False  # "the members of the Security Council": the council acts
     return j >= 0 and doc[j].lower_ in {
         "of", "in", "on", "to", "with", "from", "by", "for", "near", "at", "against", "between",
         "about", "into", "toward", "towards", "including", "like", "than", "and", "or", "among",
@@ -220,6 +236,30 @@ def subject_left(ctx: DocContext, i: int, *, strict: bool = True) -> tuple[list[
                 and doc[span.end].text not in {"’s", "'s"}:
             return [span.kb_id_], span.start
     return [], None
+
+
+def shared_subject(ctx: DocContext, sent: Span, i: int) -> list[str]:
+    """"The Administration has encouraged Taipei ... and has urged Taiwan to ...", "it accused
+    France ... and demanded that ...": a verb after ``and`` shares the subject of the sentence's
+    first clause (its first actor or pronoun that follows no preposition); [] otherwise."""
+    doc = ctx.doc
+    j = i - 1
+    while j > sent.start and doc[j].lower_ in {"has", "have", "had", "also", "then", "later", "further"}:
+        j -= 1
+    if j <= sent.start or doc[j].lower_ != "and":
+        return []
+    for k in range(sent.start, j):
+        token = doc[k]
+        if k in ctx.actor_at:
+            span = ctx.actor_at[k]
+            if not _after_preposition(doc, span.start) and doc[span.end].text not in {"’s", "'s"} \
+                    and (span.start == sent.start or doc[span.start - 1].text == "," or doc[span.start - 1].lower_ in {"the", "“"}):
+                ids, _ = actors_right(ctx, span.start, j)
+                return ids[:1] if ids else [span.kb_id_]
+        elif token.lower_ in {"it", "they", "he", "she", "we"} and (k == sent.start or doc[k - 1].text == ","):
+            found = ctx.resolve_pronoun(k)
+            return [found] if found else []
+    return []
 
 
 def actors_right(ctx: DocContext, i: int, limit: int) -> tuple[list[str], int]:
@@ -426,6 +466,6 @@ def roots(ctx: DocContext, ids: list[str]) -> set[str]:
 
 
 __all__ = [
-    "CueLexiconStore", "DocContext", "subject_left", "actors_right", "clause_end", "split_actions", "trim_end",
+    "CueLexiconStore", "DocContext", "subject_left", "shared_subject", "MEMBER_NOUNS", "actors_right", "clause_end", "split_actions", "trim_end",
     "reported_speaker", "has_condition", "prediction_tail", "load_clause_boundaries", "list_item", "is_gerund", "roots", "actor_root", "NEGATIONS",
 ]

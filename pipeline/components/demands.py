@@ -25,7 +25,7 @@ from ..resources import RESOURCES, ResourceError, load_demand_cues
 from .clauses import (
     CueLexiconStore,
     NEGATIONS, DocContext, actors_right, clause_end, has_condition, is_gerund, trim_end,
-    list_item, reported_speaker, roots, split_actions, subject_left,
+    list_item, reported_speaker, roots, shared_subject, split_actions, subject_left,
 )
 from .dependency import DependencyRoles, mention_actors, subtree_span
 
@@ -41,8 +41,12 @@ def load_demand_frames() -> dict:
     except (OSError, json.JSONDecodeError) as err:
         raise ResourceError(f"{FRAMES_FILE}: cannot read ({type(err).__name__}: {err})") from None
     shape = {"conditions": ("markers", "skip"), "deadline": ("verbs", "nouns")}
-    if not isinstance(data, dict) or set(k for k in data if not k.startswith("_")) != set(shape):
-        raise ResourceError(f"{FRAMES_FILE}: must be an object with the keys {sorted(shape)}")
+    if not isinstance(data, dict) or set(k for k in data if not k.startswith("_")) != set(shape) | {"collectives"}:
+        raise ResourceError(f"{FRAMES_FILE}: must be an object with the keys {sorted(set(shape) | {'collectives'})}")
+    collectives = data["collectives"]
+    if not isinstance(collectives, dict) or not all(
+            isinstance(v, list) and len(v) > 1 and all(isinstance(x, str) for x in v) for v in collectives.values()):
+        raise ResourceError(f"{FRAMES_FILE}: 'collectives' must map an actor id to a list of at least two member ids")
     for key, lists in shape.items():
         if not isinstance(data[key], dict) or set(data[key]) != set(lists):
             raise ResourceError(f"{FRAMES_FILE}: {key!r} must have exactly the keys {list(lists)}")
@@ -111,6 +115,7 @@ class DemandTagger(CueLexiconStore):
         self.condition_skip = set(frames["conditions"]["skip"])
         self.deadline_verbs = set(frames["deadline"]["verbs"])
         self.deadline_nouns = set(frames["deadline"]["nouns"])
+        self.collectives = {frozenset(members): cid for cid, members in frames["collectives"].items()}
         self._dep_roles: dict[str, DependencyRoles] = {}
 
     def dependency_roles(self, doc: Doc) -> DependencyRoles | None:
@@ -260,6 +265,9 @@ class DemandTagger(CueLexiconStore):
         if is_gerund(doc[start]) and not participial and not demander_ids_possible(ctx, start):
             return []
         demander_ids, _ = subject_left(ctx, start)
+        if not demander_ids and not passive:
+            demander_ids = shared_subject(ctx, sent, start)
+        demander_ids = self._collective(demander_ids)
         surface_sure = bool(demander_ids) and not passive  # a subject right before the cue
         if passive:
             addressee_subject = demander_ids
@@ -320,6 +328,12 @@ class DemandTagger(CueLexiconStore):
                 made += self._make(ctx, more[0], demander, more[1], cue, confidence)
             return made
         return []
+
+    def _collective(self, ids: list[str]) -> list[str]:
+        """Joint demanders that make up a collective with an id: that id ("Britain, France and Germany" -> E3)."""
+        if len(ids) > 1 and frozenset(ids) in self.collectives:
+            return [self.collectives[frozenset(ids)]]
+        return ids
 
     def _second_that(self, ctx: DocContext, frame: str, parts, limit: int):
         """"insisted that X restore ... and that Norway guarantee ...": a second that-clause
