@@ -18,7 +18,7 @@ from .actors import ACTORS_KEY, actor_root
 
 BOUNDARIES_FILE = RESOURCES / "clause_boundaries.json"
 _BOUNDARY_KEYS = ("comma_participles", "verbs_after_and", "clause_openers_after_comma", "clause_verbs",
-                  "reporting_tail", "prediction_tail")
+                  "reporting_tail", "prediction_tail", "source_nouns")
 
 
 @lru_cache(maxsize=1)
@@ -326,6 +326,8 @@ def _new_clause_after_comma(doc: Doc, k: int, limit: int) -> bool:
     if word in rules["reporting_tail"] or any(w in rules["reporting_tail"] for w in rest[:5]) and \
             "to" not in rest[:5] and "that" not in rest[:5] and len(rest) <= 7:
         return True
+    if word in {"he", "she", "they", "it", "we"} and len(rest) > 1 and rest[1] in rules["reporting_tail"]:
+        return True  # ", he said, while ...": a reporting clause in the middle of the sentence
     if word == "and" and nxt + 1 < limit:
         after = doc[nxt + 1].lower_
         if after in rules["verbs_after_and"]:
@@ -339,7 +341,8 @@ def _new_clause_after_comma(doc: Doc, k: int, limit: int) -> bool:
 
 def _and_new_clause(doc: Doc, k: int, limit: int) -> bool:
     """"... conduct and has reaffirmed that ...": ``and`` at ``k`` goes back to the reporting subject."""
-    return k + 1 < limit and doc[k].lower_ == "and" and doc[k + 1].lower_ in load_clause_boundaries()["verbs_after_and"]
+    return k + 1 < limit and doc[k].lower_ in {"and", "but"} \
+        and doc[k + 1].lower_ in load_clause_boundaries()["verbs_after_and"]
 
 
 def trim_end(doc: Doc, start: int, end: int) -> int:
@@ -443,6 +446,20 @@ def reported_speaker(ctx: DocContext, sent: Span, reporting: set[str], according
     return None
 
 
+def cited_source(ctx: DocContext, actor_id: str) -> bool:
+    """Whether an actor is introduced as a cited source: a mention followed by ", a fellow at ...",
+    ", an arms control expert" (``source_nouns``)."""
+    nouns = load_clause_boundaries()["source_nouns"]
+    doc = ctx.doc
+    for span in ctx.actors:
+        if span.kb_id_ != actor_id or span.end + 1 >= len(doc) or doc[span.end].text != ",":
+            continue
+        if doc[span.end + 1].lower_ in {"a", "an", "the"} and any(
+                t.lower_ in nouns for t in doc[span.end + 2:min(len(doc), span.end + 7)]):
+            return True
+    return False
+
+
 def prediction_tail(sent: Span) -> bool:
     """"Turkey could veto the decision, analysts warn.": the sentence ends with a clause that
     reports a prediction (a verb of ``prediction_tail`` after the last comma)."""
@@ -467,5 +484,5 @@ def roots(ctx: DocContext, ids: list[str]) -> set[str]:
 
 __all__ = [
     "CueLexiconStore", "DocContext", "subject_left", "shared_subject", "MEMBER_NOUNS", "actors_right", "clause_end", "split_actions", "trim_end",
-    "reported_speaker", "has_condition", "prediction_tail", "load_clause_boundaries", "list_item", "is_gerund", "roots", "actor_root", "NEGATIONS",
+    "reported_speaker", "has_condition", "prediction_tail", "cited_source", "load_clause_boundaries", "list_item", "is_gerund", "roots", "actor_root", "NEGATIONS",
 ]

@@ -24,7 +24,7 @@ from ..layout import ANNOTATED_KINDS
 from ..resources import RESOURCES, ResourceError, load_demand_cues
 from .clauses import (
     CueLexiconStore,
-    NEGATIONS, DocContext, actors_right, clause_end, has_condition, is_gerund, trim_end,
+    NEGATIONS, DocContext, actors_right, cited_source, clause_end, has_condition, is_gerund, trim_end,
     list_item, reported_speaker, roots, shared_subject, split_actions, subject_left,
 )
 from .dependency import DependencyRoles, mention_actors, subtree_span
@@ -557,6 +557,8 @@ class DemandTagger(CueLexiconStore):
                 return []
             speaker = ([ctx.issuer], sent.end)  # a statement speaks for its issuer
         speaker_ids, verb_i = speaker
+        if any(cited_source(ctx, s) for s in speaker_ids):
+            return []  # an analyst's advice is a recommendation (guide: DEMAND or RECOMMENDATION?)
         out = []
         for token in sent:
             if token.lower_ not in {"should", "must", "needs", "has", "ought"}:

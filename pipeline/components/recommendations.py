@@ -129,9 +129,10 @@ class RecommendationTagger(CueLexiconStore):
                 sent_found += self._goal(ctx, sent, taken)
                 sent_found += self._response(ctx, sent, taken)
                 sent_found += self._impersonal(ctx, sent, taken)
+                intro = self._list_intro(ctx, sent)
                 for match_id, start, end in modal_matches:
-                    if start < sent.start or start >= sent.end or start in taken:
-                        continue
+                    if start < sent.start or start >= sent.end or start in taken or intro is not None:
+                        continue  # "Options Congress may consider include whether to:" introduces the list
                     kind = self.nlp.vocab.strings[match_id]
                     sent_found += self._modal(ctx, sent, kind, start, end, demand_tokens)
                     taken.update(range(start, end))
@@ -141,7 +142,6 @@ class RecommendationTagger(CueLexiconStore):
                 if sent_found:
                     last_targets = sent_found[-1].targets
                 found.extend(sent_found)
-                intro = self._list_intro(ctx, sent)
                 if intro is not None:
                     list_intro = intro
         return sorted(found, key=lambda r: r.start)
