@@ -274,7 +274,12 @@ class DemandTagger(CueLexiconStore):
             demander_ids = []
         if not demander_ids and not participial and not passive:
             if form in _AMBIGUOUS:
-                return []
+                # a noun as often as a verb: only the parse can say it is a verb with a subject
+                syntax = self._syntax_roles(ctx, sent, start)
+                if syntax is None or not syntax["use"]["demander"] or doc[start].pos_ != "VERB" \
+                        or not syntax.get("demander"):
+                    return []
+                demander_ids = syntax["demander"]
             demander_ids, _ = subject_left(ctx, start, strict=False)
             if not demander_ids:
                 speaker = reported_speaker(ctx, sent, self.reporting, self.cues["according_to"])
