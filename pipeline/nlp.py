@@ -61,12 +61,13 @@ def load_pipeline(model: Path | None = None) -> Language:
     return assemble()
 
 
-def with_syntax(nlp: Language, base: Language | Path, *, select: str = "cues") -> Language:
+def with_syntax(nlp: Language, base: Language | Path, *, select: str = "unsure") -> Language:
     """``nlp`` with a syntactic base as its ``policy_syntax`` component, right after the
-    segmenter (see ``pipeline.syntax.SyntaxLayer``): the base parses, each as its own Doc,
-    only the sentences that can carry a demand or a recommendation (``select="all"``:
-    every sentence) and the tags, lemmas and dependency trees are copied back, within
-    the segmenter's sentences. ``base`` is a loaded pipeline or a saved one's folder."""
+    segmenter (see ``pipeline.syntax.SyntaxLayer``). The base parses, each as its own Doc,
+    only some sentences, and their tags, lemmas and trees are copied back within the
+    segmenter's sentences: by default (``select="unsure"``) those where the demand and
+    recommendation taggers' surface rules are unsure of a role; ``"cues"``: every sentence
+    with a cue word; ``"all"``: every sentence. ``base`` is a loaded pipeline or a saved one's folder."""
     from .syntax import SyntaxLayer  # noqa: F401  (registers the policy_syntax factory)
 
     if not isinstance(base, Language):

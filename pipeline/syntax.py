@@ -122,18 +122,27 @@ def cue_words() -> frozenset[str]:
     return frozenset(words - auxiliaries)
 
 
-class SyntaxLayer:
-    """Runs a syntactic base only on the sentences that can carry a demand or a
-    recommendation (a cue word, a modal, or a list intro ending in ``:``), each as its
-    own Doc through ``base.pipe``, and copies TAG/POS/MORPH/LEMMA/HEAD/DEP back into the
-    document (heads inside the sentence, the segmenter's sentence boundaries kept).
+SELECT_MODES = ("unsure", "cues", "all")
 
-    Sentences left out stay unparsed (no DEP on their tokens); ``sentence_parsed``
-    tells the rule components which path to take per sentence. ``scheme`` is the
-    base's label set (``ud`` or ``clearnlp``)."""
+
+class SyntaxLayer:
+    """A syntactic base run on some sentences of a document, each as its own Doc through
+    ``base.pipe``, with TAG/POS/MORPH/LEMMA/HEAD/DEP copied back (heads inside the
+    sentence, the segmenter's sentence boundaries kept).
+
+    Which sentences (``select``):
+    - ``unsure`` (default): none up front; the demand and recommendation taggers ask for
+      the sentences where their surface rule is unsure of a role (no subject right before
+      the cue, no addressee, no target) through ``parse_sentences`` and decide again;
+    - ``cues``: every sentence with a cue word of the lexicons, a modal, or a list intro;
+    - ``all``: every sentence.
+
+    Sentences left out stay unparsed (their tokens other than the first carry no
+    dependency label); ``sentence_parsed`` tells the rule components which path to take.
+    ``scheme`` is the base's label set (``ud`` or ``clearnlp``)."""
 
     def __init__(self, nlp: Language, name: str = "policy_syntax", base: Optional[Language] = None,
-                 select: str = "cues") -> None:
+                 select: str = "unsure") -> None:
         self.nlp = nlp
         self.name = name
         self.base = base
@@ -144,6 +153,10 @@ class SyntaxLayer:
     def set_base(self, base: Language) -> None:
         self.base = base
         self.scheme = syntax_scheme(base)
+
+    @property
+    def lazy(self) -> bool:
+        return self.base is not None and self.select == "unsure"
 
     def wanted(self, sent) -> bool:
         """Whether a sentence can carry a demand or a recommendation."""
@@ -158,11 +171,16 @@ class SyntaxLayer:
         return last is not None and last.text == ":"
 
     def __call__(self, doc: Doc) -> Doc:
-        if self.base is None:
-            return doc
-        sents = [s for s in doc.sents if self.wanted(s)]
-        if not sents:
-            return doc
+        if self.base is not None and self.select != "unsure":
+            self.parse_sentences(doc, [s for s in doc.sents if self.wanted(s)])
+        return doc
+
+    def parse_sentences(self, doc: Doc, sents) -> None:
+        """Parse ``sents`` (spans of ``doc``) and write their analyses into ``doc``;
+        sentences parsed before keep theirs."""
+        sents = [s for s in sents if not sentence_parsed(s)]
+        if self.base is None or not sents:
+            return
         vocab = self.base.vocab
         subdocs = []
         for sent in sents:
@@ -174,15 +192,20 @@ class SyntaxLayer:
                 token.is_sent_start = k == 0  # one sentence: the parser keeps the segmenter's boundary
             subdocs.append(sub)
         n = len(doc)
-        heads = numpy.arange(n, dtype="int64")
-        deps = numpy.zeros(n, dtype="uint64")
-        # an unparsed sentence: its first token is a ROOT and every other token hangs on it
-        # with no label, so the tree keeps the segmenter's sentence boundaries
         strings = doc.vocab.strings
-        root_label = strings.add("ROOT")
-        for sent in doc.sents:
-            heads[sent.start:sent.end] = sent.start
-            deps[sent.start] = root_label
+        if doc.has_annotation("DEP"):
+            current = doc.to_array([HEAD, DEP])
+            heads = current[:, 0].astype("uint64").view("int64") + numpy.arange(n, dtype="int64")
+            deps = current[:, 1].astype("uint64")
+        else:
+            # an unparsed sentence: its first token is a ROOT and every other token hangs on it
+            # with no label, so the tree keeps the segmenter's sentence boundaries
+            heads = numpy.arange(n, dtype="int64")
+            deps = numpy.zeros(n, dtype="uint64")
+            root_label = strings.add("ROOT")
+            for sent in doc.sents:
+                heads[sent.start:sent.end] = sent.start
+                deps[sent.start] = root_label
         for sent, sub in zip(sents, self.base.pipe(subdocs)):
             root = None
             for token in sub:
@@ -205,7 +228,6 @@ class SyntaxLayer:
                 deps[i] = strings.add(dep)
         relative = (heads - numpy.arange(n)).astype("int64").view("uint64")
         doc.from_array([HEAD, DEP], numpy.stack([relative, deps], axis=1))
-        return doc
 
     def to_disk(self, path, *, exclude=tuple()) -> None:
         path = ensure_path(path)
@@ -221,6 +243,14 @@ class SyntaxLayer:
         if is_pipeline_dir(path / "base"):
             self.set_base(spacy.load(path / "base"))
         return self
+
+
+def lazy_layer(nlp: Language) -> Optional[SyntaxLayer]:
+    """The pipeline's syntax layer when it parses on request (``select="unsure"``), else None."""
+    if "policy_syntax" not in nlp.pipe_names:
+        return None
+    layer = nlp.get_pipe("policy_syntax")
+    return layer if isinstance(layer, SyntaxLayer) and layer.lazy else None
 
 
 _UD_ONLY = {"obj", "nsubj:pass", "obl", "obl:agent", "case", "nmod:poss", "aux:pass"}
@@ -245,8 +275,8 @@ def sentence_parsed(sent) -> bool:
     return any(token.dep and token.head.i != token.i for token in sent)
 
 
-@Language.factory("policy_syntax", default_config={"select": "cues"})
+@Language.factory("policy_syntax", default_config={"select": "unsure"})
 def make_syntax_layer(nlp: Language, name: str, select: str) -> SyntaxLayer:
-    if select not in {"cues", "all"}:
-        raise ValueError(f"policy_syntax: select must be 'cues' or 'all', not {select!r}")
+    if select not in SELECT_MODES:
+        raise ValueError(f"policy_syntax: select must be one of {', '.join(SELECT_MODES)}, not {select!r}")
     return SyntaxLayer(nlp, name, select=select)

@@ -221,7 +221,7 @@ def tiny_base(tmp_path_factory) -> Path:
 
 def test_layer_parses_only_cue_sentences_and_keeps_the_segmenters_sentences(tiny_base, seed_text, tmp_path):
     plain = load_pipeline()(seed_text)
-    nlp = with_syntax(load_pipeline(), tiny_base)
+    nlp = with_syntax(load_pipeline(), tiny_base, select="cues")
     assert nlp.pipe_names[:2] == ["policy_segmenter", "policy_syntax"]
     doc = nlp(seed_text)
     assert [s.text for s in doc.sents] == [s.text for s in plain.sents]
@@ -236,6 +236,25 @@ def test_layer_parses_only_cue_sentences_and_keeps_the_segmenters_sentences(tiny
     again = loaded(seed_text)
     assert [t.dep_ for t in again] == [t.dep_ for t in doc]
     assert isinstance(loaded.get_pipe("policy_syntax"), SyntaxLayer)
+
+
+def test_lazy_layer_parses_only_sentences_where_a_rule_was_unsure(tiny_base, seed_text):
+    nlp = with_syntax(load_pipeline(), tiny_base)  # select="unsure"
+    assert nlp.get_pipe("policy_syntax").lazy
+    plain = load_pipeline()(seed_text)
+    doc = nlp(seed_text)
+    assert [s.text for s in doc.sents] == [s.text for s in plain.sents]
+    parsed = [s for s in doc.sents if sentence_parsed(s)]
+    cue_sentences = [s for s in doc.sents if any(t.lower_ in cue_words() for t in s)]
+    assert 0 < len(parsed) < len(cue_sentences)
+
+
+def test_no_parse_without_an_unsure_rule(tiny_base):
+    nlp = with_syntax(load_pipeline(), tiny_base)
+    doc = nlp(document("Germany urges Hungary to lift its veto on the sanctions package."))
+    assert not doc.has_annotation("DEP")
+    assert [(s.text, s._.demander, s._.addressees) for s in doc.spans[DEMANDS_KEY]] == [
+        ("lift its veto on the sanctions package", "DEU", ["HUN"])]
 
 
 def test_layer_can_parse_every_sentence(tiny_base):

@@ -108,6 +108,7 @@ class DocContext:
         self.last_demander: str | None = None
         self.last_addressees: list[str] = []
         self.dep = None  # the dependency patterns (pipeline.components.dependency) when the doc is parsed
+        self.asked: set[int] | None = None  # starts of unparsed sentences a tagger wants parsed (lazy syntax)
 
     def _issuer(self) -> str | None:
         """Who "we" are: the first actor of the title, else of the document."""

@@ -136,6 +136,8 @@ class DemandTagger(CueLexiconStore):
         from ..syntax import sentence_parsed
 
         if ctx.dep is None or not sentence_parsed(sent):
+            if ctx.asked is not None:
+                ctx.asked.add(sent.start)
             return None
         doc = ctx.doc
         out: dict = {"use": ctx.dep.use}
@@ -164,11 +166,27 @@ class DemandTagger(CueLexiconStore):
 
     # -- finding --------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.find(doc))
+        from ..syntax import lazy_layer
+
+        layer = lazy_layer(self.nlp)
+        if layer is None:
+            self.set_annotations(doc, self.find(doc))
+            return doc
+        # lazy syntax: decide on the surface, have the sentences where a role was unsure
+        # parsed, and decide again with the parse
+        asked: set[int] = set()
+        found = self.find(doc, asked=asked)
+        if asked:
+            layer.parse_sentences(doc, [s for s in doc.sents if s.start in asked])
+            found = self.find(doc)
+        self.set_annotations(doc, found)
         return doc
 
-    def find(self, doc: Doc) -> list[Demand]:
+    def find(self, doc: Doc, *, asked: set[int] | None = None) -> list[Demand]:
+        """The demands of ``doc``; ``asked`` collects the starts of unparsed sentences where
+        the dependency path was wanted."""
         ctx = DocContext(doc)
+        ctx.asked = asked
         ctx.dep = self.dependency_roles(doc)
         if ctx.dep is not None:
             ctx.dep.reset()
@@ -312,7 +330,8 @@ class DemandTagger(CueLexiconStore):
                 demander = ids[0]
             else:
                 demander = demander_ids[0] if demander_ids else ctx.last_demander
-            syntax = self._syntax_roles(ctx, sent, start)
+            unsure = (not surface_sure and not participial) or not explicit
+            syntax = self._syntax_roles(ctx, sent, start) if unsure else None
             if syntax is not None:
                 use = syntax["use"]
                 if use["demander"] and syntax.get("demander") and not participial and not surface_sure:

@@ -102,10 +102,11 @@ class DependencyRoles:
         self.scheme = scheme if scheme in SCHEMES else "ud"
         words = {"cue": sorted({w for form in cue_forms for w in form.split()[:1]}),
                  "modal": sorted({m.split()[0] for m in modals})}
-        self.matchers: dict[str, DependencyMatcher] = {}
-        self.names: dict[int, str] = {}
+        self.matcher = DependencyMatcher(vocab)
+        self.role_of: dict[int, str] = {}
+        self.order: dict[int, int] = {}
+        self.nodes: dict[int, list[str]] = {}
         for role, patterns in data["patterns"].items():
-            matcher = DependencyMatcher(vocab)
             for n, pattern in enumerate(patterns):
                 if self.scheme not in pattern.get("schemes", SCHEMES):
                     continue
@@ -113,25 +114,25 @@ class DependencyRoles:
                 if nodes is None:
                     continue
                 key = f"{role}:{n}"
-                matcher.add(key, [nodes])
-                self.names[vocab.strings[key]] = pattern.get("name", key)
-            self.matchers[role] = matcher
-        self._cache: dict[tuple[int, str], dict[int, list[int]]] = {}
+                self.matcher.add(key, [nodes])
+                self.role_of[vocab.strings[key]] = role
+                self.nodes[vocab.strings[key]] = [node["RIGHT_ID"] for node in nodes]
+                self.order[vocab.strings[key]] = n
+        self._cache: dict[int, dict[str, dict[int, list[int]]]] = {}
 
     def roles(self, sent: Span, role: str) -> dict[int, list[int]]:
-        """cue token index -> role token indices in ``sent``, in pattern order."""
-        key = (sent.start, role)
-        if key not in self._cache:
-            found: dict[int, list[int]] = {}
-            matcher = self.matchers[role]
-            for match_id, tokens in sorted(matcher(sent), key=lambda m: m[1][0]):
-                pattern = matcher.get(match_id)[1][0]
-                ids = [node["RIGHT_ID"] for node in pattern]
+        """cue token index -> role token indices in ``sent``, in pattern order (one matcher
+        run per sentence for all roles)."""
+        if sent.start not in self._cache:
+            found: dict[str, dict[int, list[int]]] = {r: {} for r in ROLES}
+            for match_id, tokens in sorted(self.matcher(sent), key=lambda m: (self.order[m[0]], m[1][0])):
+                ids = self.nodes[match_id]
                 cue, filler = tokens[ids.index("cue")] + sent.start, tokens[ids.index("role")] + sent.start
-                if filler not in found.setdefault(cue, []):
-                    found[cue].append(filler)
-            self._cache[key] = found
-        return self._cache[key]
+                fillers = found[self.role_of[match_id]].setdefault(cue, [])
+                if filler not in fillers:
+                    fillers.append(filler)
+            self._cache[sent.start] = found
+        return self._cache[sent.start][role]
 
     def reset(self) -> None:
         self._cache.clear()

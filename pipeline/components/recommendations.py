@@ -84,7 +84,11 @@ class RecommendationTagger(CueLexiconStore):
         the modal's verb (None when the sentence has no parse or the patterns find none)."""
         from ..syntax import sentence_parsed
 
-        if ctx.dep is None or not ctx.dep.use["targets"] or not sentence_parsed(sent):
+        if ctx.dep is not None and not ctx.dep.use["targets"]:
+            return None
+        if ctx.dep is None or not sentence_parsed(sent):
+            if ctx.asked is not None:
+                ctx.asked.add(sent.start)
             return None
         for token_i in ctx.dep.roles(sent, "target").get(modal_i, []):
             ids = mention_actors(ctx, ctx.doc[token_i])
@@ -93,11 +97,27 @@ class RecommendationTagger(CueLexiconStore):
         return None
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.find(doc))
+        from ..syntax import lazy_layer
+
+        layer = lazy_layer(self.nlp)
+        if layer is None:
+            self.set_annotations(doc, self.find(doc))
+            return doc
+        # lazy syntax: decide on the surface, have the sentences where a role was unsure
+        # parsed, and decide again with the parse
+        asked: set[int] = set()
+        found = self.find(doc, asked=asked)
+        if asked:
+            layer.parse_sentences(doc, [s for s in doc.sents if s.start in asked])
+            found = self.find(doc)
+        self.set_annotations(doc, found)
         return doc
 
-    def find(self, doc: Doc) -> list[Recommendation]:
+    def find(self, doc: Doc, *, asked: set[int] | None = None) -> list[Recommendation]:
+        """The recommendations of ``doc``; ``asked`` collects the starts of unparsed sentences
+        where the dependency path was wanted."""
         ctx = DocContext(doc)
+        ctx.asked = asked
         ctx.dep = self.dependency_roles(doc)
         if ctx.dep is not None:
             ctx.dep.reset()
