@@ -261,7 +261,8 @@ def doc_scheme(doc: Doc) -> str:
     """`ud`, `clearnlp` or `none` (no parse): the label set the document's parse uses."""
     if not doc.has_annotation("DEP"):
         return "none"
-    labels = {token.dep_ for token in doc if token.dep}
+    strings = doc.vocab.strings
+    labels = {strings[int(h)] for h in numpy.unique(doc.to_array(DEP)) if h}
     if labels & _UD_ONLY:
         return "ud"
     if labels & _CLEARNLP_ONLY:

@@ -124,6 +124,13 @@ class DocContext:
         after_title = [s for s in self.actors if title is None or s.start >= title.end]
         return after_title[0].kb_id_ if after_title else None
 
+    def words(self, sent: Span) -> frozenset[str]:
+        """The lower-case words of a sentence (computed once per sentence)."""
+        cache = self.__dict__.setdefault("_words", {})
+        if sent.start not in cache:
+            cache[sent.start] = frozenset(t.lower_ for t in sent)
+        return cache[sent.start]
+
     def actors_in(self, start: int, end: int) -> list[Span]:
         return [s for s in self.actors if s.start >= start and s.end <= end]
 

@@ -12,6 +12,7 @@ Negated, hypothetical and recommended demands are left out. Writes
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -27,7 +28,7 @@ from .clauses import (
     NEGATIONS, DocContext, actors_right, cited_source, clause_end, has_condition, is_gerund, trim_end,
     list_item, reported_speaker, roots, shared_subject, split_actions, subject_left,
 )
-from .dependency import DependencyRoles, mention_actors, subtree_span
+from .dependency import DependencyRoles, load_dependency_patterns, mention_actors, subtree_span
 
 DEMANDS_KEY = "demands"
 FRAMES_FILE = RESOURCES / "demand_frames.json"
@@ -67,6 +68,11 @@ _NOT_OBJECT = {"to", "that", "for", ",", ".", "would", "will", "is", "are", "was
                "should", "may", "might", "can", "has", "have", "had", "be", "by", "in", "on", "at",
                "and", "or", "with", "as", "if", "when", "so", "'", "’", ")", ":", ";", "-", "—"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
+# Words before a cue form that make it a noun: "the demands", "Russia’s demand", "a number of calls".
+_BEFORE_NOUN = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "my", "your",
+                "’s", "'s", "of", "for", "on", "in", "to", "with", "by", "from", "at", "number", "such", "new",
+                "further", "other", "many", "some", "any", "no", "several", "all", "and", "or", "key", "main",
+                "western", "russian", "american", "chinese", "european", "repeated", "public", "formal"}
 _THAT_SKIP = {"should", "must", "shall", "would", "immediately", "also", "urgently", "quickly",
               "fully", "not", "to", "be", "allowed", "promptly"}
 
@@ -117,6 +123,7 @@ class DemandTagger(CueLexiconStore):
         self.deadline_nouns = set(frames["deadline"]["nouns"])
         self.collectives = {frozenset(members): cid for cid, members in frames["collectives"].items()}
         self._dep_roles: dict[str, DependencyRoles] = {}
+        self.use_syntax = load_dependency_patterns()["use"]
 
     def dependency_roles(self, doc: Doc) -> DependencyRoles | None:
         """The compiled dependency patterns for this document's label scheme (None: unparsed)."""
@@ -207,14 +214,14 @@ class DemandTagger(CueLexiconStore):
                     continue
                 list_intro = None
             for sent in segment.sents:
-                intro = self._list_intro(ctx, sent, cue_matches)
+                intro = self._list_intro(ctx, sent, _within(cue_matches, sent))
                 if intro is not None:
                     list_intro = intro
                     continue
                 sent_found: list[Demand] = []
                 used: set[int] = set()
-                for match_id, start, end in cue_matches:
-                    if start < sent.start or start >= sent.end or start in used:
+                for match_id, start, end in _within(cue_matches, sent):
+                    if start in used:
                         continue
                     cue = self.nlp.vocab.strings[match_id]
                     prev_in_par = last_sent_with_demand is not None and last_sent_with_demand[0] == seg_index
@@ -222,16 +229,13 @@ class DemandTagger(CueLexiconStore):
                     if demand:
                         sent_found.extend(demand)
                         used.update(range(start, end))
-                for match_id, start, end in phrase_matches:
-                    if start < sent.start or start >= sent.end:
-                        continue
+                for match_id, start, end in _within(phrase_matches, sent):
                     kind = self.nlp.vocab.strings[match_id]
                     prev_in_par = last_sent_with_demand is not None and last_sent_with_demand[0] == seg_index
                     sent_found.extend(self._phrase_cue(ctx, sent, kind, start, end, prev_in_par))
                 sent_found.extend(self._nominal(ctx, sent))
-                for _, start, end in condition_matches:
-                    if sent.start <= start < sent.end:
-                        sent_found.extend(self._condition(ctx, sent, start, end))
+                for _, start, end in _within(condition_matches, sent):
+                    sent_found.extend(self._condition(ctx, sent, start, end))
                 sent_found.extend(self._deadline(ctx, sent))
                 sent_found.extend(self._reported_modal(ctx, sent))
                 sent_found = _drop_overlaps(sent_found)
@@ -293,6 +297,9 @@ class DemandTagger(CueLexiconStore):
         if not demander_ids and not participial and not passive:
             if form in _AMBIGUOUS:
                 # a noun as often as a verb: only the parse can say it is a verb with a subject
+                # ("Russia's demands", "a number of demands" are nouns without asking)
+                if start == sent.start or doc[start - 1].lower_ in _BEFORE_NOUN or doc[start - 1].is_digit:
+                    return []
                 syntax = self._syntax_roles(ctx, sent, start)
                 if syntax is None or not syntax["use"]["demander"] or doc[start].pos_ != "VERB" \
                         or not syntax.get("demander"):
@@ -330,7 +337,8 @@ class DemandTagger(CueLexiconStore):
                 demander = ids[0]
             else:
                 demander = demander_ids[0] if demander_ids else ctx.last_demander
-            unsure = (not surface_sure and not participial) or not explicit
+            use = self.use_syntax
+            unsure = (use["demander"] and not surface_sure and not participial) or (use["addressees"] and not explicit)
             syntax = self._syntax_roles(ctx, sent, start) if unsure else None
             if syntax is not None:
                 use = syntax["use"]
@@ -484,6 +492,8 @@ class DemandTagger(CueLexiconStore):
         """"Russia's demand for X"; "Among Russia's demands to the U.S. is X"; "the demand is that X"."""
         doc = ctx.doc
         out = []
+        if not ctx.words(sent) & self.nouns:
+            return out
         for token in sent:
             if token.lower_ not in self.nouns or token.i + 1 >= sent.end:
                 continue
@@ -550,6 +560,8 @@ class DemandTagger(CueLexiconStore):
         """"ECOWAS gave the junta one week to restore constitutional order": an ultimatum."""
         doc = ctx.doc
         out = []
+        if not ctx.words(sent) & self.deadline_verbs:
+            return out
         for token in sent:
             if token.lower_ not in self.deadline_verbs:
                 continue
@@ -575,6 +587,8 @@ class DemandTagger(CueLexiconStore):
     def _reported_modal(self, ctx: DocContext, sent: Span) -> list[Demand]:
         """"The presidents said the EU should pay ...": an actor asking another to act."""
         doc = ctx.doc
+        if not ctx.words(sent) & {"should", "must", "needs", "has", "ought"}:
+            return []
         speaker = reported_speaker(ctx, sent, self.reporting, self.cues["according_to"])
         if not speaker:
             if not (self._is_statement(ctx) and ctx.issuer):
@@ -609,6 +623,8 @@ class DemandTagger(CueLexiconStore):
     def _list_intro(self, ctx: DocContext, sent: Span, cue_matches) -> tuple[str, list[str], str] | None:
         """"The European Union calls on the Belarusian authorities to:" introduces a list of demands."""
         doc = ctx.doc
+        if ":" not in ctx.words(sent):
+            return None
         tokens = [t for t in sent if not t.is_space]
         if len(tokens) < 3 or tokens[-1].text != ":" or tokens[-2].lower_ not in {"to", "that", "for"}:
             return None
@@ -641,6 +657,13 @@ class DemandTagger(CueLexiconStore):
             span._.conditional = demand.conditional
             spans.append(span)
         doc.spans[DEMANDS_KEY] = spans
+
+
+def _within(matches: list[tuple[int, int, int]], sent: Span) -> list[tuple[int, int, int]]:
+    """The matches (sorted by start) that start inside ``sent``."""
+    lo = bisect_left(matches, sent.start, key=lambda m: m[1])
+    hi = bisect_left(matches, sent.end, key=lambda m: m[1])
+    return matches[lo:hi]
 
 
 def _split_finite(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:

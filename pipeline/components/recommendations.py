@@ -25,7 +25,7 @@ from .clauses import (
     NEGATIONS, DocContext, actors_right, clause_end, has_condition, list_item, prediction_tail, split_actions,
     subject_left,
 )
-from .demands import DEMANDS_KEY
+from .demands import DEMANDS_KEY, _within
 from .dependency import DependencyRoles, mention_actors
 
 RECOMMENDATIONS_KEY = "recommendations"
@@ -138,7 +138,8 @@ class RecommendationTagger(CueLexiconStore):
             for sent in segment.sents:
                 sent_found: list[Recommendation] = []
                 taken: set[int] = set()
-                for token in sent:
+                first = _first_word(sent) if means_matches and last_targets else -1
+                for token in ([doc[first]] if first in means_matches else []):
                     if token.i in means_matches and last_targets and token.i == _first_word(sent):
                         _, start, end = means_matches[token.i]
                         stop = clause_end(doc, end, sent.end)
@@ -150,8 +151,8 @@ class RecommendationTagger(CueLexiconStore):
                 sent_found += self._response(ctx, sent, taken)
                 sent_found += self._impersonal(ctx, sent, taken)
                 intro = self._list_intro(ctx, sent)
-                for match_id, start, end in modal_matches:
-                    if start < sent.start or start >= sent.end or start in taken or intro is not None:
+                for match_id, start, end in _within(modal_matches, sent):
+                    if start in taken or intro is not None:
                         continue  # "Options Congress may consider include whether to:" introduces the list
                     kind = self.nlp.vocab.strings[match_id]
                     sent_found += self._modal(ctx, sent, kind, start, end, demand_tokens)
@@ -224,6 +225,8 @@ class RecommendationTagger(CueLexiconStore):
         """"Poland’s goal should be to avoid ..."."""
         doc = ctx.doc
         out = []
+        if not ctx.words(sent) & set(self.cues["goal_nouns"]):
+            return out
         for token in sent:
             if token.lower_ not in self.cues["goal_nouns"] or token.i < 2:
                 continue
@@ -246,6 +249,8 @@ class RecommendationTagger(CueLexiconStore):
         """"The desired response of the NATO countries ... would be to call for ..."."""
         doc = ctx.doc
         out = []
+        if not ctx.words(sent) & set(self.cues["response_nouns"]):
+            return out
         for token in sent:
             if token.lower_ not in self.cues["response_nouns"] or token.i == 0:
                 continue
@@ -272,6 +277,8 @@ class RecommendationTagger(CueLexiconStore):
         """"It is advisable that NATO (should) ...", "it is essential for the EU to ..."."""
         doc = ctx.doc
         out = []
+        if "it" not in ctx.words(sent):
+            return out
         for token in sent:
             if token.lower_ != "it" or token.i + 3 >= sent.end:
                 continue
