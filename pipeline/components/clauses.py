@@ -305,7 +305,9 @@ def clause_end(doc: Doc, start: int, limit: int, *, first_comma: bool = False) -
                 if first_comma or _new_clause_after_comma(doc, k, limit):
                     break
                 nxt = doc[k + 1] if k + 1 < limit else None
-                if nxt is not None and nxt.lower_ in _CLAUSE_BREAK_AFTER_COMMA:
+                if nxt is not None and nxt.lower_ in _CLAUSE_BREAK_AFTER_COMMA \
+                        and not (nxt.lower_ == "so" and k + 2 < limit and doc[k + 2].lower_ == "that"):
+                    # ", so that ..." states the purpose of the action and stays in it
                     break
                 if nxt is not None and nxt.lower_ == "which" and "," not in [t.text for t in doc[k + 2:limit]]:
                     break
@@ -382,6 +384,8 @@ def split_actions(doc: Doc, start: int, end: int, *, after_to: bool = False) -> 
         if text in {"and", "or"} and doc[k + 1].lower_ in _REPEATED_MODALS and k + 2 < end \
                 and doc[k + 2].is_lower and doc[k + 2].is_alpha and doc[k + 2].lower_ not in NEGATIONS:
             cuts.append((k, k + 2))  # "should impose sanctions and should freeze assets"
+        elif text in {"and", "or"} and doc[k + 1].lower_ == "by" and k + 2 < end and is_gerund(doc[k + 2]):
+            cuts.append((k, k + 2))  # "by presenting X and by offering Y"
         elif after_to and text in {"and", "or"} and doc[k + 1].lower_ == "to" and k + 2 < end \
                 and doc[k + 2].is_lower:
             cuts.append((k, k + 2))
