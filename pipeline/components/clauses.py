@@ -201,6 +201,11 @@ def subject_left(ctx: DocContext, i: int, *, strict: bool = True) -> tuple[list[
                 k -= 1
             if k < sent_start or j - k > 8:
                 break
+            if doc[k + 1].lower_ in {"led", "headed", "spearheaded"} and doc[k + 2].lower_ == "by":
+                # "Several member states, led by the Netherlands and Estonia, have asked ..."
+                ids, _ = actors_right(ctx, k + 3, j)
+                if ids:
+                    return ids, k + 3
             if ctx.actor_at.get(k - 1) is not None:
                 j = k - 1
                 break
@@ -210,8 +215,14 @@ def subject_left(ctx: DocContext, i: int, *, strict: bool = True) -> tuple[list[
     if j >= sent_start and doc[j].lower_ in PRONOUNS and doc[j].lower_ not in {"its", "their", "our"}:
         actor = ctx.resolve_pronoun(j)
         return ([actor] if actor else []), j
-    if j > sent_start and doc[j].lower_ in PROXY_HEADS and (j - 1) in ctx.actor_at:
-        j -= 1  # "the U.S. side must", "the Malian authorities should"
+    # "the U.S. side must", "the Malian authorities should", "Iran's chief negotiator", "the UN Secretary-General"
+    p = j
+    while p > sent_start and j - p < 4 and (doc[p].lower_ in PROXY_HEADS or doc[p].text == "-"
+                                            or doc[p].lower_ in {"general", "secretary"}):
+        if (p - 1) in ctx.actor_at and doc[p].text != "-":
+            j = p - 1
+            break
+        p -= 1
     if j >= sent_start and j in ctx.actor_at:
         head = ctx.actor_at[j]
         if head.id_ == "demonym" and not head.text.endswith("s") and head.end == i:
@@ -346,6 +357,10 @@ def _new_clause_after_comma(doc: Doc, k: int, limit: int) -> bool:
             window = [t.lower_ for t in doc[nxt + 2:min(limit, nxt + 10)]]
             if any(w in rules["clause_verbs"] for w in window) and "to" not in window[:2]:
                 return True
+            # ", and the Commission presented ...": a past-tense verb right after a name
+            for t in doc[nxt + 2:min(limit, nxt + 6)]:
+                if t.is_lower and t.lower_.endswith("ed") and doc[t.i - 1].is_title:
+                    return True
     return False
 
 
