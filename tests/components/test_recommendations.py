@@ -92,3 +92,38 @@ def test_two_modal_actions_are_two_spans(nlp):
 
 def test_warning_is_a_prediction(nlp):
     assert recommendations(nlp, "Turkey could veto the decision, analysts warn.") == []
+
+
+# -- genre rules of issue 4 --------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a purpose clause stays in the action
+    ("The EU should fund a customs database, so that member states can compare their data.",
+     [("fund a customs database, so that member states can compare their data", {"EU"}, "should")]),
+    # "by X-ing and by Y-ing": two actions
+    ("Japan could help by training coast guards and by donating patrol boats.",
+     [("help by training coast guards", {"JPN"}, "could"), ("donating patrol boats", {"JPN"}, "could")]),
+    # "but warned that ...": the speaker's comment is not part of the action
+    ("Britain could send minesweepers but warned that this risked escalation.",
+     [("send minesweepers", {"GBR"}, "could")]),
+    # a cited analyst's advice to an actor is a recommendation
+    ('"Canada should expand its Arctic patrols," said Maria Lind, an analyst at a Toronto institute.',
+     [("expand its Arctic patrols", {"CAN"}, "should")]),
+])
+def test_action_boundaries(nlp, sentence, expected):
+    assert recommendations(nlp, sentence) == expected
+
+
+def test_list_intro_is_not_itself_a_recommendation(nlp):
+    found = recommendations(nlp, "Options Congress may consider include whether to:",
+                            "extend the sanctions program;", "require a report on arms sales.")
+    assert [text for text, _, _ in found] == ["extend the sanctions program", "require a report on arms sales"]
+    assert all(targets == {"USA"} and modality == "may" for _, targets, modality in found)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Hungary could block the decision, diplomats fear.",
+    "Serbia can veto the resolution, analysts predict.",
+])
+def test_predictions_reported_after_a_comma(nlp, sentence):
+    assert recommendations(nlp, sentence) == []
