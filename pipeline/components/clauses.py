@@ -114,14 +114,17 @@ class DocContext:
         """Who "we" are: the first actor of the title, else of the document."""
         segments = self.doc.spans.get("segments", [])
         title = next((s for s in segments if s.label_ == "title"), None)
+        topics: set[str] = set()
         for span in self.actors:
             if title is None or span.start >= title.end:
                 break
             before = {t.lower_ for t in self.doc[title.start:span.start]}
             if before & {"on", "about", "regarding", "concerning", "to", "against", "with", "toward", "towards"}:
-                continue  # the topic of the statement, not its author
+                topics.add(actor_root(span))  # the topic of the statement, not its author
+                continue
             return span.kb_id_
-        after_title = [s for s in self.actors if title is None or s.start >= title.end]
+        # "Statement ... on U.S. Arms Sales to Taiwan": the issuer is the first other actor
+        after_title = [s for s in self.actors if (title is None or s.start >= title.end) and actor_root(s) not in topics]
         return after_title[0].kb_id_ if after_title else None
 
     def words(self, sent: Span) -> frozenset[str]:

@@ -22,13 +22,17 @@ from ..layout import ANNOTATED_KINDS
 from ..resources import load_recommendation_cues
 from .clauses import (
     CueLexiconStore,
-    NEGATIONS, DocContext, actors_right, clause_end, has_condition, list_item, prediction_tail, split_actions,
+    NEGATIONS, DocContext, actors_right, clause_end, has_condition, is_gerund, list_item, load_clause_boundaries,
+    prediction_tail, split_actions,
     subject_left,
 )
 from .demands import DEMANDS_KEY, _within
 from .dependency import DependencyRoles, mention_actors
 
 RECOMMENDATIONS_KEY = "recommendations"
+# Subordinate clauses are no advice: "..., where Russia could block it", "because Turkey can veto it".
+_SUBORDINATE = {"where", "which", "whom", "whose", "if", "unless", "because", "since", "although", "though",
+                "whereas", "when", "once", "until", "as"}
 _ADVERBS = {"also", "therefore", "thus", "then", "still", "now", "instead", "further", "first",
             "perhaps", "even", "additionally", "furthermore", "urgently", "immediately", "clearly"}
 
@@ -65,6 +69,7 @@ class RecommendationTagger(CueLexiconStore):
         self.means.add("means", [make(m) for m in self.cues["means_cues"]])
         self.not_actions = set(self.cues["not_actions"])
         self.be_allowed = set(self.cues["be_allowed"])
+        self.threats = load_clause_boundaries()["prediction_tail"] | {"warning", "threatening", "threatened", "threatens"}
         self._dep_roles: dict[str, DependencyRoles] = {}
 
     def dependency_roles(self, doc: Doc) -> DependencyRoles | None:
@@ -138,15 +143,12 @@ class RecommendationTagger(CueLexiconStore):
             for sent in segment.sents:
                 sent_found: list[Recommendation] = []
                 taken: set[int] = set()
-                first = _first_word(sent) if means_matches and last_targets else -1
-                for token in ([doc[first]] if first in means_matches else []):
-                    if token.i in means_matches and last_targets and token.i == _first_word(sent):
-                        _, start, end = means_matches[token.i]
-                        stop = clause_end(doc, end, sent.end)
-                        modality = doc[start + 1].lower_
-                        for a, b in split_actions(doc, end, stop):
-                            sent_found.append(Recommendation(a, b, list(last_targets), modality, 0.6))
-                        taken.update(range(start, sent.end))
+                # "This can be achieved by ..." opens the sentence or follows a semicolon
+                firsts = [_first_word(sent)] + [t.i + 1 for t in sent if t.text == ";" and t.i + 1 < sent.end] \
+                    if means_matches and last_targets else []
+                means = [means_matches[i] for i in firsts if i in means_matches]
+                for _, start, end in means:
+                    taken.update(range(start, sent.end))
                 sent_found += self._goal(ctx, sent, taken)
                 sent_found += self._response(ctx, sent, taken)
                 sent_found += self._impersonal(ctx, sent, taken)
@@ -157,6 +159,14 @@ class RecommendationTagger(CueLexiconStore):
                     kind = self.nlp.vocab.strings[match_id]
                     sent_found += self._modal(ctx, sent, kind, start, end, demand_tokens)
                     taken.update(range(start, end))
+                for _, start, end in means:
+                    # "...; this can be achieved by X": X continues the recommendation before it
+                    before = [r for r in sent_found if r.start < start]
+                    targets = before[-1].targets if before else last_targets
+                    stop = clause_end(doc, end, sent.end)
+                    modality = doc[start + 1].lower_
+                    for a, b in split_actions(doc, end, stop):
+                        sent_found.append(Recommendation(a, b, list(targets), modality, 0.6))
                 sent_found = [r for r in sent_found if not demand_tokens & set(range(r.start, r.end))]
                 for rec in sent_found:
                     rec.conditional = has_condition(sent)
@@ -213,13 +223,26 @@ class RecommendationTagger(CueLexiconStore):
         action = self._action_start(doc, k, sent.end)
         if action is None or action in demand_tokens or prediction_tail(sent):
             return []
-        targets, _ = subject_left(ctx, start)
+        targets, subject_start = subject_left(ctx, start)
+        if subject_start is not None and subject_start > sent.start and (
+                doc[subject_start - 1].lower_ in _SUBORDINATE
+                or doc[subject_start - 1].lower_ == "that" and doc[subject_start - 2].lower_ in self.threats):
+            return []  # "..., where Russia could block it", "warning that they could take measures"
         if not targets:  # the surface rule found no subject: ask the parse
             targets = self.syntax_targets(ctx, sent, start) or []
         if not targets:
             return []
         stop = clause_end(doc, action, sent.end)
-        return [Recommendation(a, b, targets, modality, 0.7) for a, b in split_actions(doc, action, stop)]
+        parts = split_actions(doc, action, stop)
+        # "X should maintain A, while keeping open B": the gerund after ", while" is a second action
+        k = stop
+        if k + 2 < sent.end and doc[k].text == "," and doc[k + 1].lower_ in {"while", "whilst"}:
+            k += 2
+            while k < sent.end and doc[k].lower_ in {"also", "at", "the", "same", "time", "simultaneously"}:
+                k += 1
+            if k < sent.end and is_gerund(doc[k]):
+                parts.append((k, clause_end(doc, k, sent.end)))
+        return [Recommendation(a, b, targets, modality, 0.7) for a, b in parts if b > a]
 
     def _goal(self, ctx: DocContext, sent: Span, taken: set[int]) -> list[Recommendation]:
         """"Poland’s goal should be to avoid ..."."""
