@@ -212,3 +212,10 @@ def test_who_demands_from_whom(nlp, sentence, expected):
 def test_analyst_advice_is_not_a_demand(nlp):
     assert demands(nlp, '"Kyiv should open talks," said Anna Berg, a fellow at a Stockholm think tank. '
                         'The Ukrainian government needs to prepare a plan, she said.') == []
+
+
+def test_statement_issuer_is_not_its_topic(nlp):
+    doc = nlp(document("China firmly opposes the sale. The U.S. side must revoke the arms sale plan.",
+                       title="Statement of the Ministry of Foreign Affairs on U.S. Arms Sales to Taiwan"))
+    assert [(s.text, s._.demander, s._.addressees) for s in doc.spans[DEMANDS_KEY]] == [
+        ("revoke the arms sale plan", "CHN", ["USA"])]

@@ -127,3 +127,23 @@ def test_list_intro_is_not_itself_a_recommendation(nlp):
 ])
 def test_predictions_reported_after_a_comma(nlp, sentence):
     assert recommendations(nlp, sentence) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "The mission depends on a renewal by the Security Council, where Russia could block it.",
+    "The leaders gave the junta a week, warning that they could use force.",
+    "Talks stalled because Turkey can veto any decision.",
+])
+def test_subordinate_clauses_and_threats_are_no_advice(nlp, sentence):
+    assert recommendations(nlp, sentence) == []
+
+
+def test_while_keeping_is_a_second_action(nlp):
+    assert recommendations(nlp, "Norway should suspend the talks, while keeping open the fisheries channel.") == [
+        ("suspend the talks", {"NOR"}, "should"), ("keeping open the fisheries channel", {"NOR"}, "should")]
+
+
+def test_means_after_a_semicolon_continues_the_recommendation(nlp):
+    found = recommendations(nlp, "It is advisable that NATO expand its exercises. Romania’s goal should be to "
+                                 "secure the Black Sea; this can be achieved by leasing patrol ships.")
+    assert found[-2:] == [("secure the Black Sea", {"ROU"}, "should"), ("leasing patrol ships", {"ROU"}, "can")]
