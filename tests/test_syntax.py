@@ -295,3 +295,16 @@ def test_unreadable_pattern_file(tmp_path):
     path.write_text("{", encoding="utf-8")
     with pytest.raises(ResourceError, match=r"dependency_patterns.json: cannot read dependency patterns"):
         load_dependency_patterns(path)
+
+
+def test_two_processes_give_the_same_records(tiny_base, seed_text):
+    from pipeline.records import doc_to_record
+
+    nlp = with_syntax(load_pipeline(), tiny_base)
+    texts = [seed_text, document("Iran was urged by the E3 to return to the talks.")]
+    one, two = [], []
+    for out, kwargs in ((one, {}), (two, {"n_process": 2, "batch_size": 1})):
+        for i, doc in enumerate(nlp.pipe(texts, **kwargs)):
+            doc._.doc_id = f"d{i}"
+            out.append(doc_to_record(doc))
+    assert one == two and sum(len(r["spans"]) for r in one) > 100
