@@ -308,3 +308,18 @@ def test_two_processes_give_the_same_records(tiny_base, seed_text):
             doc._.doc_id = f"d{i}"
             out.append(doc_to_record(doc))
     assert one == two and sum(len(r["spans"]) for r in one) > 100
+
+
+def test_build_pipeline_with_the_syntax_layer(tiny_base, monkeypatch):
+    from pipeline.nlp import LayerError, build_pipeline
+
+    monkeypatch.setenv("POLICY_BASE_MODEL", str(tiny_base))
+    nlp = build_pipeline("rules+syntax")
+    assert nlp.meta["policy_layers"] == ["rules", "syntax"]
+    assert nlp.pipe_names.index("policy_syntax") == nlp.pipe_names.index("policy_segmenter") + 1
+    doc = nlp(document("Iran was urged by the E3 to return to the talks."))
+    assert [(s.text, s._.demander) for s in doc.spans[DEMANDS_KEY]] == [("return to the talks", "E3")]
+    monkeypatch.setenv("POLICY_BASE_MODEL", "none")
+    assert build_pipeline("best").meta["policy_layers"] == ["rules"]
+    with pytest.raises(LayerError, match="no syntactic base"):
+        build_pipeline("rules+syntax")
