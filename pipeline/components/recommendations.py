@@ -11,7 +11,9 @@ A modal whose subject is not an actor, a negated modal, and predictions
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -19,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401
 from ..layout import ANNOTATED_KINDS
-from ..resources import load_recommendation_cues
+from ..resources import RESOURCES, ResourceError, load_recommendation_cues
 from .clauses import (
     CueLexiconStore,
     NEGATIONS, DocContext, actors_right, clause_end, has_condition, is_gerund, list_item, load_clause_boundaries,
@@ -30,6 +32,23 @@ from .demands import DEMANDS_KEY, _within
 from .dependency import DependencyRoles, mention_actors
 
 RECOMMENDATIONS_KEY = "recommendations"
+FRAMES_FILE = RESOURCES / "recommendation_frames.json"
+
+
+@lru_cache(maxsize=1)
+def load_recommendation_frames() -> dict[str, frozenset[str]]:
+    """``resources/recommendation_frames.json`` (one-line error naming the file and the problem)."""
+    try:
+        data = json.loads(FRAMES_FILE.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise ResourceError(f"{FRAMES_FILE}: cannot read ({type(err).__name__}: {err})") from None
+    keys = ("member_nouns", "legislature_suffixes")
+    if not isinstance(data, dict) or {k for k in data if not k.startswith("_")} != set(keys):
+        raise ResourceError(f"{FRAMES_FILE}: must be an object with exactly the keys {list(keys)}")
+    for key in keys:
+        if not isinstance(data[key], list) or not all(isinstance(w, str) and w == w.lower() for w in data[key]):
+            raise ResourceError(f"{FRAMES_FILE}: {key!r} must be a list of lower-case strings")
+    return {key: frozenset(data[key]) for key in keys}
 # Subordinate clauses are no advice: "..., where Russia could block it", "because Turkey can veto it".
 _SUBORDINATE = {"where", "which", "whom", "whose", "if", "unless", "because", "since", "although", "though",
                 "whereas", "when", "once", "until", "as"}
@@ -69,6 +88,9 @@ class RecommendationTagger(CueLexiconStore):
         self.means.add("means", [make(m) for m in self.cues["means_cues"]])
         self.not_actions = set(self.cues["not_actions"])
         self.be_allowed = set(self.cues["be_allowed"])
+        frames = load_recommendation_frames()
+        self.member_nouns = frames["member_nouns"]
+        self.legislature_suffixes = tuple(frames["legislature_suffixes"])
         self.threats = load_clause_boundaries()["prediction_tail"] | {"warning", "threatening", "threatened", "threatens"}
         self._dep_roles: dict[str, DependencyRoles] = {}
 
@@ -190,7 +212,16 @@ class RecommendationTagger(CueLexiconStore):
         for span in ctx.actors_in(sent.start, sent.end):
             if span.kb_id_ not in targets:
                 targets.append(span.kb_id_)
+        if not targets and words & self.member_nouns:
+            targets = self._legislature(ctx, sent.start)
         return targets, modal
+
+    def _legislature(self, ctx: DocContext, i: int) -> list[str]:
+        """"Members may wish to ...": the latest legislature named before token ``i`` (else after it)."""
+        found = [s for s in ctx.actors if s.kb_id_.lower().endswith(self.legislature_suffixes)]
+        before = [s for s in found if s.start < i]
+        pick = before[-1] if before else (found[0] if found else None)
+        return [pick.kb_id_] if pick is not None else []
 
     def _action_start(self, doc: Doc, k: int, limit: int) -> int | None:
         """First token of the action after a modal, or None for a prediction or assessment."""
@@ -220,6 +251,13 @@ class RecommendationTagger(CueLexiconStore):
                 if not (doc[j].lower_ == "also" and j + 1 < sent.end
                         and doc[j + 1].lower_ in self.cues["option_verbs"]):
                     return []
+            # "may (also) wish to X", "may consider whether to X": the option is X
+            while j < sent.end and doc[j].lower_ in set(self.cues["option_verbs"]):
+                j += 1
+            if j < sent.end and doc[j].lower_ in {"whether", "how"}:
+                j += 1
+            if j + 1 < sent.end and doc[j].lower_ == "to" and doc[j + 1].is_lower and doc[j + 1].is_alpha:
+                k = j + 1
         action = self._action_start(doc, k, sent.end)
         if action is None or action in demand_tokens or prediction_tail(sent):
             return []
@@ -228,6 +266,8 @@ class RecommendationTagger(CueLexiconStore):
                 doc[subject_start - 1].lower_ in _SUBORDINATE
                 or doc[subject_start - 1].lower_ == "that" and doc[subject_start - 2].lower_ in self.threats):
             return []  # "..., where Russia could block it", "warning that they could take measures"
+        if not targets and start > sent.start and doc[start - 1].lower_ in self.member_nouns:
+            targets = self._legislature(ctx, start)  # "Members may wish to weigh ..."
         if not targets:  # the surface rule found no subject: ask the parse
             targets = self.syntax_targets(ctx, sent, start) or []
         if not targets:

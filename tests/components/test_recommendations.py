@@ -147,3 +147,13 @@ def test_means_after_a_semicolon_continues_the_recommendation(nlp):
     found = recommendations(nlp, "It is advisable that NATO expand its exercises. Romania’s goal should be to "
                                  "secure the Black Sea; this can be achieved by leasing patrol ships.")
     assert found[-2:] == [("secure the Black Sea", {"ROU"}, "should"), ("leasing patrol ships", {"ROU"}, "can")]
+
+
+def test_members_are_the_legislature_named_before(nlp):
+    found = recommendations(nlp, "Congress has held hearings on the export controls.", "Members may wish to:",
+                            "require a report on licence approvals;", "review the entity list.")
+    assert found == [("require a report on licence approvals", {"USA"}, "may"),
+                     ("review the entity list", {"USA"}, "may")]
+    found = recommendations(nlp, "The European Parliament adopted a resolution on Georgia. "
+                                 "Members may wish to examine the visa regime.")
+    assert found == [("examine the visa regime", {"EU"}, "may")]
