@@ -61,21 +61,22 @@ def load_pipeline(model: Path | None = None) -> Language:
     return assemble()
 
 
-def with_syntax(nlp: Language, base: Language | Path) -> Language:
-    """``nlp`` with the components of a syntactic base (tok2vec, tagger, parser, ...)
-    inserted right after the segmenter, which must come first so the parser keeps
-    its sentence boundaries. ``base`` is a loaded pipeline or a saved one's folder."""
+def with_syntax(nlp: Language, base: Language | Path, *, select: str = "unsure") -> Language:
+    """``nlp`` with a syntactic base as its ``policy_syntax`` component, right after the
+    segmenter (see ``pipeline.syntax.SyntaxLayer``). The base parses, each as its own Doc,
+    only some sentences, and their tags, lemmas and trees are copied back within the
+    segmenter's sentences: by default (``select="unsure"``) those where the demand and
+    recommendation taggers' surface rules are unsure of a role; ``"cues"``: every sentence
+    with a cue word; ``"all"``: every sentence. ``base`` is a loaded pipeline or a saved one's folder."""
+    from .syntax import SyntaxLayer  # noqa: F401  (registers the policy_syntax factory)
+
     if not isinstance(base, Language):
         base = spacy.load(base)
-    names = [n for n in nlp.pipe_names if n != "policy_segmenter"]
-    for name in base.pipe_names:
-        if name in nlp.pipe_names:
-            continue
-        # Sourcing keeps the trained weights and reconnects listeners to the sourced tok2vec.
-        if names:
-            nlp.add_pipe(name, source=base, before=names[0])
-        else:
-            nlp.add_pipe(name, source=base)
+    if "policy_syntax" in nlp.pipe_names:
+        nlp.remove_pipe("policy_syntax")
+    after = {"after": "policy_segmenter"} if "policy_segmenter" in nlp.pipe_names else {"first": True}
+    layer = nlp.add_pipe("policy_syntax", config={"select": select}, **after)
+    layer.set_base(base)
     return nlp
 
 

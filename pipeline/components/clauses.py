@@ -11,8 +11,37 @@ import srsly
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-from ..resources import root_of
+from functools import lru_cache
+
+from ..resources import RESOURCES, ResourceError, root_of
 from .actors import ACTORS_KEY, actor_root
+
+BOUNDARIES_FILE = RESOURCES / "clause_boundaries.json"
+_BOUNDARY_KEYS = ("comma_participles", "verbs_after_and", "clause_openers_after_comma", "clause_verbs",
+                  "reporting_tail", "prediction_tail", "source_nouns")
+
+
+@lru_cache(maxsize=1)
+def load_clause_boundaries() -> dict[str, frozenset[str]]:
+    """The word lists of ``resources/clause_boundaries.json`` (one-line error naming the file)."""
+    import json
+
+    try:
+        data = json.loads(BOUNDARIES_FILE.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise ResourceError(f"{BOUNDARIES_FILE}: cannot read ({type(err).__name__}: {err})") from None
+    if not isinstance(data, dict):
+        raise ResourceError(f"{BOUNDARIES_FILE}: must be a JSON object")
+    unknown = set(data) - set(_BOUNDARY_KEYS) - {k for k in data if k.startswith("_")}
+    if unknown:
+        raise ResourceError(f"{BOUNDARIES_FILE}: unknown keys {sorted(unknown)}; allowed: {list(_BOUNDARY_KEYS)}")
+    out = {}
+    for key in _BOUNDARY_KEYS:
+        words = data.get(key)
+        if not isinstance(words, list) or not all(isinstance(w, str) and w == w.lower() for w in words):
+            raise ResourceError(f"{BOUNDARIES_FILE}: {key!r} must be a list of lower-case words")
+        out[key] = frozenset(words)
+    return out
 
 # Skipped between a subject and its verb ("Russia also proposes", "Russia has demanded").
 SKIP_BEFORE_VERB = {
@@ -22,12 +51,19 @@ SKIP_BEFORE_VERB = {
     "firmly", "jointly", "recently", "previously", "therefore", "thus", "in", "turn", "too",
     "meanwhile", "today", "yesterday", "specifically", "directly", "openly", "officially",
     "likewise", "similarly", "consequently", "accordingly", "immediately", "urgently",
+    "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "last", "week",
+    "month", "year", "this", "earlier", "later", "since", "had", "subsequently", "ultimately",
 }
 # Nouns that stand for the actor named before them: "the U.S. side", "Belarusian authorities".
 PROXY_HEADS = {"side", "government", "authorities", "leadership", "officials", "administration",
                "regime", "junta", "delegation", "leaders", "president", "ministers", "diplomats",
                "spokesperson", "spokesman", "spokeswoman", "official", "minister", "envoy",
-               "diplomat", "ambassador", "representative", "negotiators", "military", "forces"}
+               "diplomat", "ambassador", "representative", "negotiators", "military", "forces", "army",
+               "troops", "peacekeepers", "navy", "police", "coast", "guard", "ministry", "parliament", "cabinet",
+               "secretary-general", "negotiator", "chief", "head", "leader", "prime", "foreign"}
+# "The members of the Security Council called ...": the actor after "of" is the subject.
+MEMBER_NOUNS = {"members", "member", "ministers", "leaders", "representatives", "heads", "delegates",
+                "presidents", "governments", "officials", "delegations"}
 NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "cannot"}
 PRONOUNS = {"it": "thing", "he": "person", "she": "person", "they": "plural", "we": "issuer",
             "i": "issuer", "its": "thing", "their": "plural", "our": "issuer"}
@@ -71,20 +107,32 @@ class DocContext:
         self.issuer = self._issuer()
         self.last_demander: str | None = None
         self.last_addressees: list[str] = []
+        self.dep = None  # the dependency patterns (pipeline.components.dependency) when the doc is parsed
+        self.asked: set[int] | None = None  # starts of unparsed sentences a tagger wants parsed (lazy syntax)
 
     def _issuer(self) -> str | None:
         """Who "we" are: the first actor of the title, else of the document."""
         segments = self.doc.spans.get("segments", [])
         title = next((s for s in segments if s.label_ == "title"), None)
+        topics: set[str] = set()
         for span in self.actors:
             if title is None or span.start >= title.end:
                 break
             before = {t.lower_ for t in self.doc[title.start:span.start]}
             if before & {"on", "about", "regarding", "concerning", "to", "against", "with", "toward", "towards"}:
-                continue  # the topic of the statement, not its author
+                topics.add(actor_root(span))  # the topic of the statement, not its author
+                continue
             return span.kb_id_
-        after_title = [s for s in self.actors if title is None or s.start >= title.end]
+        # "Statement ... on U.S. Arms Sales to Taiwan": the issuer is the first other actor
+        after_title = [s for s in self.actors if (title is None or s.start >= title.end) and actor_root(s) not in topics]
         return after_title[0].kb_id_ if after_title else None
+
+    def words(self, sent: Span) -> frozenset[str]:
+        """The lower-case words of a sentence (computed once per sentence)."""
+        cache = self.__dict__.setdefault("_words", {})
+        if sent.start not in cache:
+            cache[sent.start] = frozenset(t.lower_ for t in sent)
+        return cache[sent.start]
 
     def actors_in(self, start: int, end: int) -> list[Span]:
         return [s for s in self.actors if s.start >= start and s.end <= end]
@@ -95,6 +143,14 @@ class DocContext:
         if kind == "issuer":
             return self.issuer
         sent_start = self.doc[token_i].sent.start
+        if token_i > sent_start and self.doc[token_i - 1].lower_ in {"and", "but"} and kind in {"thing", "plural"}:
+            # "The EU calls on X ..., and it calls on Y": the subject of the first clause
+            for span in self.actors:
+                if span.start >= token_i:
+                    break
+                if span.start >= sent_start and span.label_ != "person" and not _after_preposition(self.doc, span.start) \
+                        and self.doc[span.end].text not in {"’s", "'s"}:
+                    return span.kb_id_
         previous = [s for s in self.actors if s.end <= token_i]
         if kind == "person":
             previous = [s for s in previous if s.label_ == "person"]
@@ -116,6 +172,8 @@ def _after_preposition(doc: Doc, i: int) -> bool:
     j = i - 1
     while j >= 0 and doc[j].lower_ in {"the", "other", "some", "its", "their", "“", '"'}:
         j -= 1
+    if j >= 1 and doc[j].lower_ == "of" and doc[j - 1].lower_ in MEMBER_NOUNS:
+        return False  # "the members of the Security Council": the council acts
     return j >= 0 and doc[j].lower_ in {
         "of", "in", "on", "to", "with", "from", "by", "for", "near", "at", "against", "between",
         "about", "into", "toward", "towards", "including", "like", "than", "and", "or", "among",
@@ -146,6 +204,11 @@ def subject_left(ctx: DocContext, i: int, *, strict: bool = True) -> tuple[list[
                 k -= 1
             if k < sent_start or j - k > 8:
                 break
+            if doc[k + 1].lower_ in {"led", "headed", "spearheaded"} and doc[k + 2].lower_ == "by":
+                # "Several member states, led by the Netherlands and Estonia, have asked ..."
+                ids, _ = actors_right(ctx, k + 3, j)
+                if ids:
+                    return ids, k + 3
             if ctx.actor_at.get(k - 1) is not None:
                 j = k - 1
                 break
@@ -155,8 +218,14 @@ def subject_left(ctx: DocContext, i: int, *, strict: bool = True) -> tuple[list[
     if j >= sent_start and doc[j].lower_ in PRONOUNS and doc[j].lower_ not in {"its", "their", "our"}:
         actor = ctx.resolve_pronoun(j)
         return ([actor] if actor else []), j
-    if j > sent_start and doc[j].lower_ in PROXY_HEADS and (j - 1) in ctx.actor_at:
-        j -= 1  # "the U.S. side must", "the Malian authorities should"
+    # "the U.S. side must", "the Malian authorities should", "Iran's chief negotiator", "the UN Secretary-General"
+    p = j
+    while p > sent_start and j - p < 4 and (doc[p].lower_ in PROXY_HEADS or doc[p].text == "-"
+                                            or doc[p].lower_ in {"general", "secretary"}):
+        if (p - 1) in ctx.actor_at and doc[p].text != "-":
+            j = p - 1
+            break
+        p -= 1
     if j >= sent_start and j in ctx.actor_at:
         head = ctx.actor_at[j]
         if head.id_ == "demonym" and not head.text.endswith("s") and head.end == i:
@@ -191,6 +260,30 @@ def subject_left(ctx: DocContext, i: int, *, strict: bool = True) -> tuple[list[
     return [], None
 
 
+def shared_subject(ctx: DocContext, sent: Span, i: int) -> list[str]:
+    """"The Administration has encouraged Taipei ... and has urged Taiwan to ...", "it accused
+    France ... and demanded that ...": a verb after ``and`` shares the subject of the sentence's
+    first clause (its first actor or pronoun that follows no preposition); [] otherwise."""
+    doc = ctx.doc
+    j = i - 1
+    while j > sent.start and doc[j].lower_ in {"has", "have", "had", "also", "then", "later", "further"}:
+        j -= 1
+    if j <= sent.start or doc[j].lower_ != "and":
+        return []
+    for k in range(sent.start, j):
+        token = doc[k]
+        if k in ctx.actor_at:
+            span = ctx.actor_at[k]
+            if not _after_preposition(doc, span.start) and doc[span.end].text not in {"’s", "'s"} \
+                    and (span.start == sent.start or doc[span.start - 1].text == "," or doc[span.start - 1].lower_ in {"the", "“"}):
+                ids, _ = actors_right(ctx, span.start, j)
+                return ids[:1] if ids else [span.kb_id_]
+        elif token.lower_ in {"it", "they", "he", "she", "we"} and (k == sent.start or doc[k - 1].text == ","):
+            found = ctx.resolve_pronoun(k)
+            return [found] if found else []
+    return []
+
+
 def actors_right(ctx: DocContext, i: int, limit: int) -> tuple[list[str], int]:
     """Conjoined actors starting at token ``i`` ("the U.S. and other NATO countries");
     returns their ids and the token after them (``i`` when none)."""
@@ -220,18 +313,64 @@ def clause_end(doc: Doc, start: int, limit: int, *, first_comma: bool = False) -
         elif text == ")":
             depth = max(0, depth - 1)
         elif depth == 0:
-            if text in {";", "—", "–"} or (text == ":" and k > start + 2):
+            if text in {";", "—", "–"} or (text == ":" and k > start + 2) or (k > start and _and_new_clause(doc, k, limit)):
                 break
             if text == ",":
-                if first_comma:
+                if first_comma or _new_clause_after_comma(doc, k, limit):
                     break
                 nxt = doc[k + 1] if k + 1 < limit else None
-                if nxt is not None and nxt.lower_ in _CLAUSE_BREAK_AFTER_COMMA:
+                if nxt is not None and nxt.lower_ in _CLAUSE_BREAK_AFTER_COMMA \
+                        and not (nxt.lower_ == "so" and k + 2 < limit and doc[k + 2].lower_ == "that"):
+                    # ", so that ..." states the purpose of the action and stays in it
                     break
                 if nxt is not None and nxt.lower_ == "which" and "," not in [t.text for t in doc[k + 2:limit]]:
                     break
         k += 1
     return trim_end(doc, start, k)
+
+
+def _new_clause_after_comma(doc: Doc, k: int, limit: int) -> bool:
+    """Whether the comma at ``k`` opens a clause that is not part of the action:
+    ", recalling that ...", ", the EU said.", ",\" said X.", ", and the State Department has ..."."""
+    rules = load_clause_boundaries()
+    nxt = k + 1
+    while nxt < limit and doc[nxt].text in {"”", '"', "’", "'"}:
+        nxt += 1
+    if nxt >= limit:
+        return False
+    if nxt > k + 1:
+        return True  # a closing quote after the comma: the reporting clause follows
+    word = doc[nxt].lower_
+    if word in rules["comma_participles"]:
+        return True
+    if word in {"a", "an"} and nxt + 2 < limit and doc[nxt + 2].lower_ in {"that", "which"}:
+        return True  # ", a demand that Bosniak parties reject": an apposition about what precedes
+    # ", the EU said." / ", analysts warn." / ", said Karim Haddad, a fellow ...": the speaker closes the sentence
+    rest = [t.lower_ for t in doc[nxt:limit] if not t.is_punct]
+    if word in rules["reporting_tail"] or any(w in rules["reporting_tail"] for w in rest[:5]) and \
+            "to" not in rest[:5] and "that" not in rest[:5] and len(rest) <= 7:
+        return True
+    if word in {"he", "she", "they", "it", "we"} and len(rest) > 1 and rest[1] in rules["reporting_tail"]:
+        return True  # ", he said, while ...": a reporting clause in the middle of the sentence
+    if word == "and" and nxt + 1 < limit:
+        after = doc[nxt + 1].lower_
+        if after in rules["verbs_after_and"]:
+            return True
+        if after in rules["clause_openers_after_comma"] or (doc[nxt + 1].is_title and after not in {"to"}):
+            window = [t.lower_ for t in doc[nxt + 2:min(limit, nxt + 10)]]
+            if any(w in rules["clause_verbs"] for w in window) and "to" not in window[:2]:
+                return True
+            # ", and the Commission presented ...": a past-tense verb right after a name
+            for t in doc[nxt + 2:min(limit, nxt + 6)]:
+                if t.is_lower and t.lower_.endswith("ed") and doc[t.i - 1].is_title:
+                    return True
+    return False
+
+
+def _and_new_clause(doc: Doc, k: int, limit: int) -> bool:
+    """"... conduct and has reaffirmed that ...": ``and`` at ``k`` goes back to the reporting subject."""
+    return k + 1 < limit and doc[k].lower_ in {"and", "but"} \
+        and doc[k + 1].lower_ in load_clause_boundaries()["verbs_after_and"]
 
 
 def trim_end(doc: Doc, start: int, end: int) -> int:
@@ -260,7 +399,12 @@ def split_actions(doc: Doc, start: int, end: int, *, after_to: bool = False) -> 
         depth -= text == ")"
         if depth > 0:
             continue
-        if after_to and text in {"and", "or"} and doc[k + 1].lower_ == "to" and k + 2 < end \
+        if text in {"and", "or"} and doc[k + 1].lower_ in _REPEATED_MODALS and k + 2 < end \
+                and doc[k + 2].is_lower and doc[k + 2].is_alpha and doc[k + 2].lower_ not in NEGATIONS:
+            cuts.append((k, k + 2))  # "should impose sanctions and should freeze assets"
+        elif text in {"and", "or"} and doc[k + 1].lower_ == "by" and k + 2 < end and is_gerund(doc[k + 2]):
+            cuts.append((k, k + 2))  # "by presenting X and by offering Y"
+        elif after_to and text in {"and", "or"} and doc[k + 1].lower_ == "to" and k + 2 < end \
                 and doc[k + 2].is_lower:
             cuts.append((k, k + 2))
         elif text == "while":
@@ -279,6 +423,7 @@ def split_actions(doc: Doc, start: int, end: int, *, after_to: bool = False) -> 
     return [(a, b) for a, b in parts if b > a]
 
 
+_REPEATED_MODALS = {"should", "must", "could", "can", "shall", "would"}
 _BULLETS = {"•", "-", "–", "*", "·", "▪"}
 
 
@@ -317,10 +462,43 @@ def reported_speaker(ctx: DocContext, sent: Span, reporting: set[str], according
         ids, _ = subject_left(ctx, token.i)
         if ids:
             return ids, token.i
+        # '...," the three countries, known as the E3, said': the actor between the closing quote and the verb
+        quote = next((k for k in range(token.i - 1, max(sent.start, token.i - 15) - 1, -1)
+                      if doc[k].text in {"”", '"'}), None)
+        if quote is not None:
+            between = [s for s in ctx.actors_in(quote + 1, token.i) if not _after_preposition(doc, s.start)
+                       or doc[s.start - 1].lower_ == "as" or doc[s.start - 2].lower_ == "as"]
+            if between:
+                return [between[0].kb_id_], token.i
         ids, _ = actors_right(ctx, token.i + 1, sent.end)
         if ids and token.i > sent.start and doc[token.i - 1].text == ",":
             return ids, token.i
     return None
+
+
+def cited_source(ctx: DocContext, actor_id: str) -> bool:
+    """Whether an actor is introduced as a cited source: a mention followed by ", a fellow at ...",
+    ", an arms control expert" (``source_nouns``)."""
+    nouns = load_clause_boundaries()["source_nouns"]
+    doc = ctx.doc
+    for span in ctx.actors:
+        if span.kb_id_ != actor_id or span.end + 1 >= len(doc) or doc[span.end].text != ",":
+            continue
+        if doc[span.end + 1].lower_ in {"a", "an", "the"} and any(
+                t.lower_ in nouns for t in doc[span.end + 2:min(len(doc), span.end + 7)]):
+            return True
+    return False
+
+
+def prediction_tail(sent: Span) -> bool:
+    """"Turkey could veto the decision, analysts warn.": the sentence ends with a clause that
+    reports a prediction (a verb of ``prediction_tail`` after the last comma)."""
+    tokens = [t for t in sent if not t.is_space]
+    commas = [t.i for t in tokens if t.text == ","]
+    if not commas:
+        return False
+    tail = [t.lower_ for t in sent.doc[commas[-1] + 1:sent.end] if not t.is_punct]
+    return 0 < len(tail) <= 6 and any(w in load_clause_boundaries()["prediction_tail"] for w in tail)
 
 
 def has_condition(sent: Span) -> bool:
@@ -335,6 +513,6 @@ def roots(ctx: DocContext, ids: list[str]) -> set[str]:
 
 
 __all__ = [
-    "CueLexiconStore", "DocContext", "subject_left", "actors_right", "clause_end", "split_actions", "trim_end",
-    "reported_speaker", "has_condition", "list_item", "is_gerund", "roots", "actor_root", "NEGATIONS",
+    "CueLexiconStore", "DocContext", "subject_left", "shared_subject", "MEMBER_NOUNS", "actors_right", "clause_end", "split_actions", "trim_end",
+    "reported_speaker", "has_condition", "prediction_tail", "cited_source", "load_clause_boundaries", "list_item", "is_gerund", "roots", "actor_root", "NEGATIONS",
 ]

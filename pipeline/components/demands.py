@@ -11,7 +11,10 @@ Negated, hypothetical and recommended demands are left out. Writes
 
 from __future__ import annotations
 
+import json
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -19,14 +22,40 @@ from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401
 from ..layout import ANNOTATED_KINDS
-from ..resources import load_demand_cues
+from ..resources import RESOURCES, ResourceError, load_demand_cues
 from .clauses import (
     CueLexiconStore,
-    NEGATIONS, DocContext, actors_right, clause_end, has_condition, is_gerund,
-    list_item, reported_speaker, roots, split_actions, subject_left,
+    NEGATIONS, DocContext, actors_right, cited_source, clause_end, has_condition, is_gerund, trim_end,
+    list_item, reported_speaker, roots, shared_subject, split_actions, subject_left,
 )
+from .dependency import DependencyRoles, load_dependency_patterns, mention_actors, subtree_span
 
 DEMANDS_KEY = "demands"
+FRAMES_FILE = RESOURCES / "demand_frames.json"
+
+
+@lru_cache(maxsize=1)
+def load_demand_frames() -> dict:
+    """``resources/demand_frames.json``: condition markers and ultimatum words (one-line error naming the file)."""
+    try:
+        data = json.loads(FRAMES_FILE.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise ResourceError(f"{FRAMES_FILE}: cannot read ({type(err).__name__}: {err})") from None
+    shape = {"conditions": ("markers", "skip"), "deadline": ("verbs", "nouns")}
+    if not isinstance(data, dict) or set(k for k in data if not k.startswith("_")) != set(shape) | {"collectives"}:
+        raise ResourceError(f"{FRAMES_FILE}: must be an object with the keys {sorted(set(shape) | {'collectives'})}")
+    collectives = data["collectives"]
+    if not isinstance(collectives, dict) or not all(
+            isinstance(v, list) and len(v) > 1 and all(isinstance(x, str) for x in v) for v in collectives.values()):
+        raise ResourceError(f"{FRAMES_FILE}: 'collectives' must map an actor id to a list of at least two member ids")
+    for key, lists in shape.items():
+        if not isinstance(data[key], dict) or set(data[key]) != set(lists):
+            raise ResourceError(f"{FRAMES_FILE}: {key!r} must have exactly the keys {list(lists)}")
+        for name in lists:
+            words = data[key][name]
+            if not isinstance(words, list) or not words or not all(isinstance(w, str) and w == w.lower() for w in words):
+                raise ResourceError(f"{FRAMES_FILE}: {key}.{name} must be a non-empty list of lower-case strings")
+    return data
 _MODALS = {"may", "might", "would", "could", "will", "should", "must", "can", "shall"}
 _PASSIVE_AUX = {"is", "was", "were", "are", "been", "being", "be"}
 # Forms that are nouns as often as verbs: they need a subject right before them.
@@ -39,6 +68,11 @@ _NOT_OBJECT = {"to", "that", "for", ",", ".", "would", "will", "is", "are", "was
                "should", "may", "might", "can", "has", "have", "had", "be", "by", "in", "on", "at",
                "and", "or", "with", "as", "if", "when", "so", "'", "’", ")", ":", ";", "-", "—"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
+# Words before a cue form that make it a noun: "the demands", "Russia’s demand", "a number of calls".
+_BEFORE_NOUN = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "my", "your",
+                "’s", "'s", "of", "for", "on", "in", "to", "with", "by", "from", "at", "number", "such", "new",
+                "further", "other", "many", "some", "any", "no", "several", "all", "and", "or", "key", "main",
+                "western", "russian", "american", "chinese", "european", "repeated", "public", "formal"}
 _THAT_SKIP = {"should", "must", "shall", "would", "immediately", "also", "urgently", "quickly",
               "fully", "not", "to", "be", "allowed", "promptly"}
 
@@ -81,18 +115,93 @@ class DemandTagger(CueLexiconStore):
         self.phrases.add("continuation", [make(p) for p in self.cues["continuation_cues"]])
         self.nouns = set(self.cues["nominal_cues"]["nouns"])
         self.reporting = set(self.cues["reporting_verbs"])
+        frames = load_demand_frames()
+        self.conditions = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.conditions.add("condition", [make(m) for m in frames["conditions"]["markers"]])
+        self.condition_skip = set(frames["conditions"]["skip"])
+        self.deadline_verbs = set(frames["deadline"]["verbs"])
+        self.deadline_nouns = set(frames["deadline"]["nouns"])
+        self.collectives = {frozenset(members): cid for cid, members in frames["collectives"].items()}
+        self._dep_roles: dict[str, DependencyRoles] = {}
+        self.use_syntax = load_dependency_patterns()["use"]
+
+    def dependency_roles(self, doc: Doc) -> DependencyRoles | None:
+        """The compiled dependency patterns for this document's label scheme (None: unparsed)."""
+        from ..syntax import doc_scheme
+
+        scheme = doc_scheme(doc)
+        if scheme == "none":
+            return None
+        if scheme not in self._dep_roles:
+            forms = [f for entry in self.cues["cues"] for f in entry["forms"]]
+            self._dep_roles[scheme] = DependencyRoles(self.nlp.vocab, scheme, forms, [])
+        return self._dep_roles[scheme]
+
+    def _syntax_roles(self, ctx: DocContext, sent: Span, cue_i: int) -> dict | None:
+        """Demander, addressees and content the dependency patterns give for the cue at
+        ``cue_i`` (None when the sentence has no parse)."""
+        from ..syntax import sentence_parsed
+
+        if ctx.dep is None or not sentence_parsed(sent):
+            if ctx.asked is not None:
+                ctx.asked.add(sent.start)
+            return None
+        doc = ctx.doc
+        out: dict = {"use": ctx.dep.use}
+        for token_i in ctx.dep.roles(sent, "demander").get(cue_i, []):
+            ids = mention_actors(ctx, doc[token_i])
+            if ids:
+                out["demander"] = ids
+                break
+        addressees: list[str] = []
+        for token_i in ctx.dep.roles(sent, "addressee").get(cue_i, []):
+            for actor in mention_actors(ctx, doc[token_i]):
+                if actor not in addressees:
+                    addressees.append(actor)
+        out["addressees"] = addressees
+        fillers = ctx.dep.roles(sent, "content").get(cue_i, [])
+        if fillers:
+            head = doc[fillers[0]]
+            start, end = subtree_span(head, sent, skip_first={"to", "that"})
+            subject = next((c for c in head.children if c.dep_ in {"nsubj", "nsubj:pass", "nsubjpass"}), None)
+            if subject is not None and subject.right_edge.i < head.i:
+                start = subject.right_edge.i + 1
+            while start < end and doc[start].lower_ in {"should", "must", "shall", "would", "to", "not"}:
+                start += 1
+            out["content"] = (start, trim_end(doc, start, end))
+        return out
 
     # -- finding --------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.find(doc))
+        from ..syntax import lazy_layer
+
+        layer = lazy_layer(self.nlp)
+        if layer is None:
+            self.set_annotations(doc, self.find(doc))
+            return doc
+        # lazy syntax: decide on the surface, have the sentences where a role was unsure
+        # parsed, and decide again with the parse
+        asked: set[int] = set()
+        found = self.find(doc, asked=asked)
+        if asked:
+            layer.parse_sentences(doc, [s for s in doc.sents if s.start in asked])
+            found = self.find(doc)
+        self.set_annotations(doc, found)
         return doc
 
-    def find(self, doc: Doc) -> list[Demand]:
+    def find(self, doc: Doc, *, asked: set[int] | None = None) -> list[Demand]:
+        """The demands of ``doc``; ``asked`` collects the starts of unparsed sentences where
+        the dependency path was wanted."""
         ctx = DocContext(doc)
+        ctx.asked = asked
+        ctx.dep = self.dependency_roles(doc)
+        if ctx.dep is not None:
+            ctx.dep.reset()
         found: list[Demand] = []
         segments = [s for s in doc.spans.get("segments", []) if s.label_ in ANNOTATED_KINDS]
         cue_matches = sorted(self.matcher(doc), key=lambda m: (m[1], -m[2]))
         phrase_matches = sorted(self.phrases(doc), key=lambda m: m[1])
+        condition_matches = sorted(self.conditions(doc), key=lambda m: (m[1], -m[2]))
         last_sent_with_demand: tuple[int, int] | None = None  # (segment index, sentence start)
         list_intro: tuple[str, list[str], str] | None = None
         for seg_index, segment in enumerate(segments):
@@ -105,14 +214,14 @@ class DemandTagger(CueLexiconStore):
                     continue
                 list_intro = None
             for sent in segment.sents:
-                intro = self._list_intro(ctx, sent, cue_matches)
+                intro = self._list_intro(ctx, sent, _within(cue_matches, sent))
                 if intro is not None:
                     list_intro = intro
                     continue
                 sent_found: list[Demand] = []
                 used: set[int] = set()
-                for match_id, start, end in cue_matches:
-                    if start < sent.start or start >= sent.end or start in used:
+                for match_id, start, end in _within(cue_matches, sent):
+                    if start in used:
                         continue
                     cue = self.nlp.vocab.strings[match_id]
                     prev_in_par = last_sent_with_demand is not None and last_sent_with_demand[0] == seg_index
@@ -120,13 +229,14 @@ class DemandTagger(CueLexiconStore):
                     if demand:
                         sent_found.extend(demand)
                         used.update(range(start, end))
-                for match_id, start, end in phrase_matches:
-                    if start < sent.start or start >= sent.end:
-                        continue
+                for match_id, start, end in _within(phrase_matches, sent):
                     kind = self.nlp.vocab.strings[match_id]
                     prev_in_par = last_sent_with_demand is not None and last_sent_with_demand[0] == seg_index
                     sent_found.extend(self._phrase_cue(ctx, sent, kind, start, end, prev_in_par))
                 sent_found.extend(self._nominal(ctx, sent))
+                for _, start, end in _within(condition_matches, sent):
+                    sent_found.extend(self._condition(ctx, sent, start, end))
+                sent_found.extend(self._deadline(ctx, sent))
                 sent_found.extend(self._reported_modal(ctx, sent))
                 sent_found = _drop_overlaps(sent_found)
                 if sent_found:
@@ -149,6 +259,8 @@ class DemandTagger(CueLexiconStore):
             for span in ctx.actors_in(a, b):
                 if roots(ctx, [span.kb_id_]) & demander_roots or span.kb_id_ in inside:
                     continue
+                if span.id_ == "demonym" and span.end < len(ctx.doc) and ctx.doc[span.end].is_lower:
+                    continue  # "Russian nuclear fuel": an adjective names no one who must act
                 inside.append(span.kb_id_)
         return inside or list(ctx.last_addressees)
 
@@ -175,12 +287,24 @@ class DemandTagger(CueLexiconStore):
         if is_gerund(doc[start]) and not participial and not demander_ids_possible(ctx, start):
             return []
         demander_ids, _ = subject_left(ctx, start)
+        if not demander_ids and not passive:
+            demander_ids = shared_subject(ctx, sent, start)
+        demander_ids = self._collective(demander_ids)
+        surface_sure = bool(demander_ids) and not passive  # a subject right before the cue
         if passive:
             addressee_subject = demander_ids
             demander_ids = []
         if not demander_ids and not participial and not passive:
             if form in _AMBIGUOUS:
-                return []
+                # a noun as often as a verb: only the parse can say it is a verb with a subject
+                # ("Russia's demands", "a number of demands" are nouns without asking)
+                if start == sent.start or doc[start - 1].lower_ in _BEFORE_NOUN or doc[start - 1].is_digit:
+                    return []
+                syntax = self._syntax_roles(ctx, sent, start)
+                if syntax is None or not syntax["use"]["demander"] or doc[start].pos_ != "VERB" \
+                        or not syntax.get("demander"):
+                    return []
+                demander_ids = syntax["demander"]
             demander_ids, _ = subject_left(ctx, start, strict=False)
             if not demander_ids:
                 speaker = reported_speaker(ctx, sent, self.reporting, self.cues["according_to"])
@@ -199,6 +323,7 @@ class DemandTagger(CueLexiconStore):
             if result is None:
                 continue
             parts, explicit, agent = result
+            more = self._second_that(ctx, frame, parts, limit) if parts else None
             if passive:
                 demander = agent[0] if agent else ctx.last_demander
                 explicit = explicit or addressee_subject
@@ -212,11 +337,50 @@ class DemandTagger(CueLexiconStore):
                 demander = ids[0]
             else:
                 demander = demander_ids[0] if demander_ids else ctx.last_demander
+            use = self.use_syntax
+            unsure = (use["demander"] and not surface_sure and not participial) or (use["addressees"] and not explicit)
+            syntax = self._syntax_roles(ctx, sent, start) if unsure else None
+            if syntax is not None:
+                use = syntax["use"]
+                if use["demander"] and syntax.get("demander") and not participial and not surface_sure:
+                    demander = syntax["demander"][0]
+                if use["addressees"] and syntax["addressees"] and not explicit:
+                    demander_roots = roots(ctx, [demander]) if demander else set()
+                    kept = [a for a in syntax["addressees"] if not roots(ctx, [a]) & demander_roots]
+                    explicit = kept or explicit
+                if use["content"] and syntax.get("content") and len(parts) == 1:
+                    a, b = syntax["content"]
+                    if b > a and a >= parts[0][0] - 3:
+                        parts = split_actions(doc, a, b, after_to=True)
             if demander is None:
                 return []
             confidence = 0.8 if explicit else 0.65
-            return self._make(ctx, parts, demander, explicit, cue, confidence)
+            made = self._make(ctx, parts, demander, explicit, cue, confidence)
+            if more is not None:
+                made += self._make(ctx, more[0], demander, more[1], cue, confidence)
+            return made
         return []
+
+    def _collective(self, ids: list[str]) -> list[str]:
+        """Joint demanders that make up a collective with an id: that id ("Britain, France and Germany" -> E3)."""
+        if len(ids) > 1 and frozenset(ids) in self.collectives:
+            return [self.collectives[frozenset(ids)]]
+        return ids
+
+    def _second_that(self, ctx: DocContext, frame: str, parts, limit: int):
+        """"insisted that X restore ... and that Norway guarantee ...": a second that-clause
+        under the same cue, with its own addressee; (parts, addressees) or None."""
+        doc = ctx.doc
+        k = parts[-1][1]
+        while k < limit and (doc[k].text == "," or doc[k].is_space):
+            k += 1
+        if frame != "that" or k + 1 >= limit or doc[k].lower_ != "and" or doc[k + 1].lower_ != "that":
+            return None
+        ids, j = actors_right(ctx, k + 2, limit)
+        while j < limit and doc[j].lower_ in _THAT_SKIP:
+            j += 1
+        stop = clause_end(doc, j, limit)
+        return (split_actions(doc, j, stop), ids) if stop > j else None
 
     def _frame(self, ctx: DocContext, frame: str, end: int, limit: int, participial: bool):
         """Content parts, explicit addressees and passive agent for one frame, or None."""
@@ -233,10 +397,16 @@ class DemandTagger(CueLexiconStore):
         if frame == "addressee_to":
             ids, j = actors_right(ctx, k, limit)
             if ids:
-                # "the Malian transitional authorities to ...": nouns after the named actor
+                # "the Malian transitional authorities to ...", "the EU and its member states to ...":
+                # nouns after the named actor
                 j0 = j
-                while j < min(limit, j0 + 3) and doc[j].is_alpha and doc[j].lower_ not in {"to", "and", "that", "for"}:
+                while j < min(limit, j0 + 4) and doc[j].is_alpha and doc[j].lower_ not in {"to", "that", "for"}:
                     j += 1
+                if j < limit and doc[j].text == "," and j == j0:
+                    # "call on China and Russia, as permanent members of the Council, to ..."
+                    close = next((c for c in range(j + 1, min(limit, j + 14)) if doc[c].text == ","), None)
+                    if close is not None and close + 1 < limit and doc[close + 1].lower_ == "to":
+                        j = close + 1
                 if j >= limit or doc[j].lower_ != "to":
                     j = j0
                 # "Israel demands Hezbollah pull back": a bare infinitive after the addressee
@@ -322,6 +492,8 @@ class DemandTagger(CueLexiconStore):
         """"Russia's demand for X"; "Among Russia's demands to the U.S. is X"; "the demand is that X"."""
         doc = ctx.doc
         out = []
+        if not ctx.words(sent) & self.nouns:
+            return out
         for token in sent:
             if token.lower_ not in self.nouns or token.i + 1 >= sent.end:
                 continue
@@ -356,15 +528,75 @@ class DemandTagger(CueLexiconStore):
                 out.extend(self._make(ctx, [(c, stop)], demander, explicit, token.lower_, 0.6))
         return out
 
+    def _condition(self, ctx: DocContext, sent: Span, start: int, end: int) -> list[Demand]:
+        """"China is willing to talk, provided that the U.S. stops interfering ...": a condition
+        set on another actor (markers in demand_frames.json)."""
+        doc = ctx.doc
+        addressees, k = actors_right(ctx, end, sent.end)
+        if not addressees:
+            return []
+        if k < sent.end and doc[k].is_lower and ctx.actor_at[k - 1].id_ == "demonym":
+            addressees, k = [], end  # "unless Russian nuclear fuel is excluded": a modifier, not who must act
+        while k < sent.end and doc[k].lower_ in self.condition_skip:
+            k += 1
+        if addressees and k >= sent.end or addressees and not doc[k].is_lower or not doc[k].is_alpha or doc[k].lower_ in _NOT_OBJECT \
+                or doc[k].lower_ in _DETERMINERS or doc[k].lower_ in NEGATIONS | _MODALS:
+            return []
+        demander_ids, _ = subject_left(ctx, start, strict=False)
+        if not demander_ids:
+            speaker = reported_speaker(ctx, sent, self.reporting, self.cues["according_to"])
+            demander_ids = speaker[0] if speaker else []
+        if not demander_ids and self._is_statement(ctx) and ctx.issuer:
+            demander_ids = [ctx.issuer]
+        demander_ids = [d for d in demander_ids if not roots(ctx, [d]) & roots(ctx, addressees or ctx.last_addressees)]
+        if not demander_ids:
+            return []
+        stop = clause_end(doc, k, sent.end)
+        parts = _split_finite(doc, k, stop)
+        marker = doc[start:end].text.lower()
+        return self._make(ctx, parts, demander_ids[0], list(addressees), marker, 0.55)
+
+    def _deadline(self, ctx: DocContext, sent: Span) -> list[Demand]:
+        """"ECOWAS gave the junta one week to restore constitutional order": an ultimatum."""
+        doc = ctx.doc
+        out = []
+        if not ctx.words(sent) & self.deadline_verbs:
+            return out
+        for token in sent:
+            if token.lower_ not in self.deadline_verbs:
+                continue
+            j = token.i + 1
+            stop = min(sent.end, token.i + 25)
+            while j < stop and doc[j].lower_ not in self.deadline_nouns:
+                j += 1
+            if j + 2 >= sent.end or doc[j + 1].lower_ != "to" or not doc[j + 2].is_lower:
+                continue
+            demander, _ = subject_left(ctx, token.i, strict=False)
+            addressees = [s.kb_id_ for s in ctx.actors_in(token.i + 1, j)]
+            if not addressees:
+                # "the military officers who seized power in Niger": the actor named in the description
+                continue
+            if not demander:
+                continue
+            end = clause_end(doc, j + 2, sent.end)
+            for a, b in split_actions(doc, j + 2, end, after_to=True):
+                out.append(Demand(a, b, demander[0], list(dict.fromkeys(addressees)), "deadline", 0.55,
+                                  explicit=list(dict.fromkeys(addressees))))
+        return out
+
     def _reported_modal(self, ctx: DocContext, sent: Span) -> list[Demand]:
         """"The presidents said the EU should pay ...": an actor asking another to act."""
         doc = ctx.doc
+        if not ctx.words(sent) & {"should", "must", "needs", "has", "ought"}:
+            return []
         speaker = reported_speaker(ctx, sent, self.reporting, self.cues["according_to"])
         if not speaker:
             if not (self._is_statement(ctx) and ctx.issuer):
                 return []
             speaker = ([ctx.issuer], sent.end)  # a statement speaks for its issuer
         speaker_ids, verb_i = speaker
+        if any(cited_source(ctx, s) for s in speaker_ids):
+            return []  # an analyst's advice is a recommendation (guide: DEMAND or RECOMMENDATION?)
         out = []
         for token in sent:
             if token.lower_ not in {"should", "must", "needs", "has", "ought"}:
@@ -374,20 +606,25 @@ class DemandTagger(CueLexiconStore):
                 if k >= sent.end or doc[k].lower_ != "to":
                     continue
                 k += 1
-            if k < sent.end and doc[k].lower_ in NEGATIONS | {"be"}:
-                continue
+            if k < sent.end and doc[k].lower_ in NEGATIONS and k + 1 < sent.end and doc[k + 1].lower_ == "be" \
+                    or k < sent.end and doc[k].lower_ == "be":
+                continue  # "must be", "must not be": a state, not an action asked for
             targets, _ = subject_left(ctx, token.i)
             if not targets or roots(ctx, targets) & roots(ctx, speaker_ids):
                 continue
-            limit = verb_i - 1 if verb_i > token.i else sent.end
-            stop = clause_end(doc, k, limit)
-            out.extend(self._make(ctx, split_actions(doc, k, stop), speaker_ids[0], targets,
+            stop = clause_end(doc, k, sent.end)  # stops before a closing ", X said" (clause_boundaries.json)
+            if verb_i > token.i:
+                stop = min(stop, trim_end(doc, k, verb_i))
+            parts = [p for a, b in split_actions(doc, k, stop) for p in _split_finite(doc, a, b)]
+            out.extend(self._make(ctx, parts, speaker_ids[0], targets,
                                   token.lower_, 0.6))
         return out
 
     def _list_intro(self, ctx: DocContext, sent: Span, cue_matches) -> tuple[str, list[str], str] | None:
         """"The European Union calls on the Belarusian authorities to:" introduces a list of demands."""
         doc = ctx.doc
+        if ":" not in ctx.words(sent):
+            return None
         tokens = [t for t in sent if not t.is_space]
         if len(tokens) < 3 or tokens[-1].text != ":" or tokens[-2].lower_ not in {"to", "that", "for"}:
             return None
@@ -420,6 +657,49 @@ class DemandTagger(CueLexiconStore):
             span._.conditional = demand.conditional
             spans.append(span)
         doc.spans[DEMANDS_KEY] = spans
+
+
+def _within(matches: list[tuple[int, int, int]], sent: Span) -> list[tuple[int, int, int]]:
+    """The matches (sorted by start) that start inside ``sent``."""
+    lo = bisect_left(matches, sent.start, key=lambda m: m[1])
+    hi = bisect_left(matches, sent.end, key=lambda m: m[1])
+    return matches[lo:hi]
+
+
+def _split_finite(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """"ends X, releases Y and engages in Z" / "reverse X and restore Y": coordinated verbs
+    of the same form (third person -s, past -ed, or base form) are distinct actions."""
+    first = doc[start].lower_
+
+    def form(word: str) -> str:
+        return "ed" if word.endswith("ed") else "s" if word.endswith("s") and not word.endswith("ss") else "base"
+
+    kind = form(first)
+    cuts, depth = [], 0
+    for k in range(start + 1, end - 1):
+        text = doc[k].lower_
+        depth += text == "("
+        depth -= text == ")"
+        if depth or text not in {"and", ","}:
+            continue
+        nxt = doc[k + 1]
+        if text == "," and nxt.lower_ == "and":
+            continue
+        if not nxt.is_lower or not nxt.is_alpha or nxt.lower_ in _DETERMINERS | _NOT_OBJECT | NEGATIONS:
+            continue
+        if form(nxt.lower_) != kind or (kind == "base" and text == ","):
+            continue
+        if kind == "base" and (is_gerund(nxt) or nxt.lower_.endswith(("al", "ive", "ous", "ic", "ful", "ent", "ant"))
+                               or doc[k - 2].lower_ in _DETERMINERS or doc[k - 1].lower_ in _DETERMINERS):
+            continue  # "the security and safety of": nouns, not actions
+        left = k - 1 if doc[k - 1].text == "," else k
+        cuts.append((left, k + 1))
+    parts, left = [], start
+    for cut_end, cut_start in cuts:
+        parts.append((left, trim_end(doc, left, cut_end)))
+        left = cut_start
+    parts.append((left, end))
+    return [(a, b) for a, b in parts if b > a]
 
 
 def _possessor(ctx: DocContext, i: int) -> str | None:

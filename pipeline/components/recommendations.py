@@ -11,7 +11,9 @@ A modal whose subject is not an actor, a negated modal, and predictions
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -19,15 +21,37 @@ from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401
 from ..layout import ANNOTATED_KINDS
-from ..resources import load_recommendation_cues
+from ..resources import RESOURCES, ResourceError, load_recommendation_cues
 from .clauses import (
     CueLexiconStore,
-    NEGATIONS, DocContext, actors_right, clause_end, has_condition, list_item, split_actions,
+    NEGATIONS, DocContext, actors_right, clause_end, has_condition, is_gerund, list_item, load_clause_boundaries,
+    prediction_tail, split_actions,
     subject_left,
 )
-from .demands import DEMANDS_KEY
+from .demands import DEMANDS_KEY, _within
+from .dependency import DependencyRoles, mention_actors
 
 RECOMMENDATIONS_KEY = "recommendations"
+FRAMES_FILE = RESOURCES / "recommendation_frames.json"
+
+
+@lru_cache(maxsize=1)
+def load_recommendation_frames() -> dict[str, frozenset[str]]:
+    """``resources/recommendation_frames.json`` (one-line error naming the file and the problem)."""
+    try:
+        data = json.loads(FRAMES_FILE.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise ResourceError(f"{FRAMES_FILE}: cannot read ({type(err).__name__}: {err})") from None
+    keys = ("member_nouns", "legislature_suffixes")
+    if not isinstance(data, dict) or {k for k in data if not k.startswith("_")} != set(keys):
+        raise ResourceError(f"{FRAMES_FILE}: must be an object with exactly the keys {list(keys)}")
+    for key in keys:
+        if not isinstance(data[key], list) or not all(isinstance(w, str) and w == w.lower() for w in data[key]):
+            raise ResourceError(f"{FRAMES_FILE}: {key!r} must be a list of lower-case strings")
+    return {key: frozenset(data[key]) for key in keys}
+# Subordinate clauses are no advice: "..., where Russia could block it", "because Turkey can veto it".
+_SUBORDINATE = {"where", "which", "whom", "whose", "if", "unless", "because", "since", "although", "though",
+                "whereas", "when", "once", "until", "as"}
 _ADVERBS = {"also", "therefore", "thus", "then", "still", "now", "instead", "further", "first",
             "perhaps", "even", "additionally", "furthermore", "urgently", "immediately", "clearly"}
 
@@ -64,13 +88,66 @@ class RecommendationTagger(CueLexiconStore):
         self.means.add("means", [make(m) for m in self.cues["means_cues"]])
         self.not_actions = set(self.cues["not_actions"])
         self.be_allowed = set(self.cues["be_allowed"])
+        frames = load_recommendation_frames()
+        self.member_nouns = frames["member_nouns"]
+        self.legislature_suffixes = tuple(frames["legislature_suffixes"])
+        self.threats = load_clause_boundaries()["prediction_tail"] | {"warning", "threatening", "threatened", "threatens"}
+        self._dep_roles: dict[str, DependencyRoles] = {}
+
+    def dependency_roles(self, doc: Doc) -> DependencyRoles | None:
+        """The compiled dependency patterns for this document's label scheme (None: unparsed)."""
+        from ..syntax import doc_scheme
+
+        scheme = doc_scheme(doc)
+        if scheme == "none":
+            return None
+        if scheme not in self._dep_roles:
+            modals = self.cues["modals"] + [self.cues["option_modal"]]
+            self._dep_roles[scheme] = DependencyRoles(self.nlp.vocab, scheme, [], modals)
+        return self._dep_roles[scheme]
+
+    def syntax_targets(self, ctx: DocContext, sent: Span, modal_i: int) -> list[str] | None:
+        """Targets of the modal at ``modal_i`` from the parse: the actors of the subject of
+        the modal's verb (None when the sentence has no parse or the patterns find none)."""
+        from ..syntax import sentence_parsed
+
+        if ctx.dep is not None and not ctx.dep.use["targets"]:
+            return None
+        if ctx.dep is None or not sentence_parsed(sent):
+            if ctx.asked is not None:
+                ctx.asked.add(sent.start)
+            return None
+        for token_i in ctx.dep.roles(sent, "target").get(modal_i, []):
+            ids = mention_actors(ctx, ctx.doc[token_i])
+            if ids:
+                return ids
+        return None
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.find(doc))
+        from ..syntax import lazy_layer
+
+        layer = lazy_layer(self.nlp)
+        if layer is None:
+            self.set_annotations(doc, self.find(doc))
+            return doc
+        # lazy syntax: decide on the surface, have the sentences where a role was unsure
+        # parsed, and decide again with the parse
+        asked: set[int] = set()
+        found = self.find(doc, asked=asked)
+        if asked:
+            layer.parse_sentences(doc, [s for s in doc.sents if s.start in asked])
+            found = self.find(doc)
+        self.set_annotations(doc, found)
         return doc
 
-    def find(self, doc: Doc) -> list[Recommendation]:
+    def find(self, doc: Doc, *, asked: set[int] | None = None) -> list[Recommendation]:
+        """The recommendations of ``doc``; ``asked`` collects the starts of unparsed sentences
+        where the dependency path was wanted."""
         ctx = DocContext(doc)
+        ctx.asked = asked
+        ctx.dep = self.dependency_roles(doc)
+        if ctx.dep is not None:
+            ctx.dep.reset()
         demand_tokens = {i for s in doc.spans.get(DEMANDS_KEY, []) for i in range(s.start, s.end)}
         segments = [s for s in doc.spans.get("segments", []) if s.label_ in ANNOTATED_KINDS]
         modal_matches = sorted(self.modals(doc), key=lambda m: (m[1], -m[2]))
@@ -88,30 +165,36 @@ class RecommendationTagger(CueLexiconStore):
             for sent in segment.sents:
                 sent_found: list[Recommendation] = []
                 taken: set[int] = set()
-                for token in sent:
-                    if token.i in means_matches and last_targets and token.i == _first_word(sent):
-                        _, start, end = means_matches[token.i]
-                        stop = clause_end(doc, end, sent.end)
-                        modality = doc[start + 1].lower_
-                        for a, b in split_actions(doc, end, stop):
-                            sent_found.append(Recommendation(a, b, list(last_targets), modality, 0.6))
-                        taken.update(range(start, sent.end))
+                # "This can be achieved by ..." opens the sentence or follows a semicolon
+                firsts = [_first_word(sent)] + [t.i + 1 for t in sent if t.text == ";" and t.i + 1 < sent.end] \
+                    if means_matches and last_targets else []
+                means = [means_matches[i] for i in firsts if i in means_matches]
+                for _, start, end in means:
+                    taken.update(range(start, sent.end))
                 sent_found += self._goal(ctx, sent, taken)
                 sent_found += self._response(ctx, sent, taken)
                 sent_found += self._impersonal(ctx, sent, taken)
-                for match_id, start, end in modal_matches:
-                    if start < sent.start or start >= sent.end or start in taken:
-                        continue
+                intro = self._list_intro(ctx, sent)
+                for match_id, start, end in _within(modal_matches, sent):
+                    if start in taken or intro is not None:
+                        continue  # "Options Congress may consider include whether to:" introduces the list
                     kind = self.nlp.vocab.strings[match_id]
                     sent_found += self._modal(ctx, sent, kind, start, end, demand_tokens)
                     taken.update(range(start, end))
+                for _, start, end in means:
+                    # "...; this can be achieved by X": X continues the recommendation before it
+                    before = [r for r in sent_found if r.start < start]
+                    targets = before[-1].targets if before else last_targets
+                    stop = clause_end(doc, end, sent.end)
+                    modality = doc[start + 1].lower_
+                    for a, b in split_actions(doc, end, stop):
+                        sent_found.append(Recommendation(a, b, list(targets), modality, 0.6))
                 sent_found = [r for r in sent_found if not demand_tokens & set(range(r.start, r.end))]
                 for rec in sent_found:
                     rec.conditional = has_condition(sent)
                 if sent_found:
                     last_targets = sent_found[-1].targets
                 found.extend(sent_found)
-                intro = self._list_intro(ctx, sent)
                 if intro is not None:
                     list_intro = intro
         return sorted(found, key=lambda r: r.start)
@@ -129,7 +212,16 @@ class RecommendationTagger(CueLexiconStore):
         for span in ctx.actors_in(sent.start, sent.end):
             if span.kb_id_ not in targets:
                 targets.append(span.kb_id_)
+        if not targets and words & self.member_nouns:
+            targets = self._legislature(ctx, sent.start)
         return targets, modal
+
+    def _legislature(self, ctx: DocContext, i: int) -> list[str]:
+        """"Members may wish to ...": the latest legislature named before token ``i`` (else after it)."""
+        found = [s for s in ctx.actors if s.kb_id_.lower().endswith(self.legislature_suffixes)]
+        before = [s for s in found if s.start < i]
+        pick = before[-1] if before else (found[0] if found else None)
+        return [pick.kb_id_] if pick is not None else []
 
     def _action_start(self, doc: Doc, k: int, limit: int) -> int | None:
         """First token of the action after a modal, or None for a prediction or assessment."""
@@ -159,19 +251,45 @@ class RecommendationTagger(CueLexiconStore):
                 if not (doc[j].lower_ == "also" and j + 1 < sent.end
                         and doc[j + 1].lower_ in self.cues["option_verbs"]):
                     return []
+            # "may (also) wish to X", "may consider whether to X": the option is X
+            while j < sent.end and doc[j].lower_ in set(self.cues["option_verbs"]):
+                j += 1
+            if j < sent.end and doc[j].lower_ in {"whether", "how"}:
+                j += 1
+            if j + 1 < sent.end and doc[j].lower_ == "to" and doc[j + 1].is_lower and doc[j + 1].is_alpha:
+                k = j + 1
         action = self._action_start(doc, k, sent.end)
-        if action is None or action in demand_tokens:
+        if action is None or action in demand_tokens or prediction_tail(sent):
             return []
-        targets, _ = subject_left(ctx, start)
+        targets, subject_start = subject_left(ctx, start)
+        if subject_start is not None and subject_start > sent.start and (
+                doc[subject_start - 1].lower_ in _SUBORDINATE
+                or doc[subject_start - 1].lower_ == "that" and doc[subject_start - 2].lower_ in self.threats):
+            return []  # "..., where Russia could block it", "warning that they could take measures"
+        if not targets and start > sent.start and doc[start - 1].lower_ in self.member_nouns:
+            targets = self._legislature(ctx, start)  # "Members may wish to weigh ..."
+        if not targets:  # the surface rule found no subject: ask the parse
+            targets = self.syntax_targets(ctx, sent, start) or []
         if not targets:
             return []
         stop = clause_end(doc, action, sent.end)
-        return [Recommendation(a, b, targets, modality, 0.7) for a, b in split_actions(doc, action, stop)]
+        parts = split_actions(doc, action, stop)
+        # "X should maintain A, while keeping open B": the gerund after ", while" is a second action
+        k = stop
+        if k + 2 < sent.end and doc[k].text == "," and doc[k + 1].lower_ in {"while", "whilst"}:
+            k += 2
+            while k < sent.end and doc[k].lower_ in {"also", "at", "the", "same", "time", "simultaneously"}:
+                k += 1
+            if k < sent.end and is_gerund(doc[k]):
+                parts.append((k, clause_end(doc, k, sent.end)))
+        return [Recommendation(a, b, targets, modality, 0.7) for a, b in parts if b > a]
 
     def _goal(self, ctx: DocContext, sent: Span, taken: set[int]) -> list[Recommendation]:
         """"Poland’s goal should be to avoid ..."."""
         doc = ctx.doc
         out = []
+        if not ctx.words(sent) & set(self.cues["goal_nouns"]):
+            return out
         for token in sent:
             if token.lower_ not in self.cues["goal_nouns"] or token.i < 2:
                 continue
@@ -194,6 +312,8 @@ class RecommendationTagger(CueLexiconStore):
         """"The desired response of the NATO countries ... would be to call for ..."."""
         doc = ctx.doc
         out = []
+        if not ctx.words(sent) & set(self.cues["response_nouns"]):
+            return out
         for token in sent:
             if token.lower_ not in self.cues["response_nouns"] or token.i == 0:
                 continue
@@ -220,6 +340,8 @@ class RecommendationTagger(CueLexiconStore):
         """"It is advisable that NATO (should) ...", "it is essential for the EU to ..."."""
         doc = ctx.doc
         out = []
+        if "it" not in ctx.words(sent):
+            return out
         for token in sent:
             if token.lower_ != "it" or token.i + 3 >= sent.end:
                 continue

@@ -82,8 +82,6 @@ def test_recommended_demand_is_a_recommendation_not_a_demand(nlp):
         ("call for a moratorium on deployments", ["NATO"])]
 
 
-@pytest.mark.xfail(reason="recommendations: 'X should A and should B' is one span over both actions "
-                          "and the second modal", strict=False)
 def test_two_modal_actions_are_two_spans(nlp):
     assert recommendations(nlp, "The EU should impose new sanctions on Iran and should freeze the assets "
                                 "of the central bank.") == [
@@ -92,7 +90,70 @@ def test_two_modal_actions_are_two_spans(nlp):
     ]
 
 
-@pytest.mark.xfail(reason="recommendations: a prediction ('could veto ..., analysts warn') is tagged, with "
-                          "the reporting clause in the span", strict=False)
 def test_warning_is_a_prediction(nlp):
     assert recommendations(nlp, "Turkey could veto the decision, analysts warn.") == []
+
+
+# -- genre rules of issue 4 --------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a purpose clause stays in the action
+    ("The EU should fund a customs database, so that member states can compare their data.",
+     [("fund a customs database, so that member states can compare their data", {"EU"}, "should")]),
+    # "by X-ing and by Y-ing": two actions
+    ("Japan could help by training coast guards and by donating patrol boats.",
+     [("help by training coast guards", {"JPN"}, "could"), ("donating patrol boats", {"JPN"}, "could")]),
+    # "but warned that ...": the speaker's comment is not part of the action
+    ("Britain could send minesweepers but warned that this risked escalation.",
+     [("send minesweepers", {"GBR"}, "could")]),
+    # a cited analyst's advice to an actor is a recommendation
+    ('"Canada should expand its Arctic patrols," said Maria Lind, an analyst at a Toronto institute.',
+     [("expand its Arctic patrols", {"CAN"}, "should")]),
+])
+def test_action_boundaries(nlp, sentence, expected):
+    assert recommendations(nlp, sentence) == expected
+
+
+def test_list_intro_is_not_itself_a_recommendation(nlp):
+    found = recommendations(nlp, "Options Congress may consider include whether to:",
+                            "extend the sanctions program;", "require a report on arms sales.")
+    assert [text for text, _, _ in found] == ["extend the sanctions program", "require a report on arms sales"]
+    assert all(targets == {"USA"} and modality == "may" for _, targets, modality in found)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Hungary could block the decision, diplomats fear.",
+    "Serbia can veto the resolution, analysts predict.",
+])
+def test_predictions_reported_after_a_comma(nlp, sentence):
+    assert recommendations(nlp, sentence) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "The mission depends on a renewal by the Security Council, where Russia could block it.",
+    "The leaders gave the junta a week, warning that they could use force.",
+    "Talks stalled because Turkey can veto any decision.",
+])
+def test_subordinate_clauses_and_threats_are_no_advice(nlp, sentence):
+    assert recommendations(nlp, sentence) == []
+
+
+def test_while_keeping_is_a_second_action(nlp):
+    assert recommendations(nlp, "Norway should suspend the talks, while keeping open the fisheries channel.") == [
+        ("suspend the talks", {"NOR"}, "should"), ("keeping open the fisheries channel", {"NOR"}, "should")]
+
+
+def test_means_after_a_semicolon_continues_the_recommendation(nlp):
+    found = recommendations(nlp, "It is advisable that NATO expand its exercises. Romania’s goal should be to "
+                                 "secure the Black Sea; this can be achieved by leasing patrol ships.")
+    assert found[-2:] == [("secure the Black Sea", {"ROU"}, "should"), ("leasing patrol ships", {"ROU"}, "can")]
+
+
+def test_members_are_the_legislature_named_before(nlp):
+    found = recommendations(nlp, "Congress has held hearings on the export controls.", "Members may wish to:",
+                            "require a report on licence approvals;", "review the entity list.")
+    assert found == [("require a report on licence approvals", {"USA"}, "may"),
+                     ("review the entity list", {"USA"}, "may")]
+    found = recommendations(nlp, "The European Parliament adopted a resolution on Georgia. "
+                                 "Members may wish to examine the visa regime.")
+    assert found == [("examine the visa regime", {"EU"}, "may")]
