@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import errno
-import itertools
 import json
 import os
 import re
@@ -104,16 +103,22 @@ def datapackage(names: tuple[str, ...] = TABLES) -> dict:
 
 class TableWriter:
     """Streams table rows (and annotation records) into a staging folder inside the
-    output folder; ``commit`` moves them into place, ``abort`` throws them away."""
+    output folder; ``commit`` moves them into place, ``abort`` throws them away.
 
-    def __init__(self, out: Path) -> None:
+    With ``xlsx`` (the default) every row also goes, as it is written, into the
+    sheet of that table in the spreadsheet copy; ``commit`` packs the sheets into
+    ``tables.xlsx``."""
+
+    def __init__(self, out: Path, xlsx: bool = True) -> None:
         self.out = Path(out)
         if self.out.exists() and not self.out.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, "not a folder, cannot hold the tables", str(self.out))
         self.out.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out))
+        self.xlsx = xlsx
         self._files: dict[str, Any] = {}
         self._writers: dict[str, Any] = {}
+        self._sheets: dict[str, _Sheet] = {}
         self._records = False
 
     def _writer(self, name: str):
@@ -123,18 +128,22 @@ class TableWriter:
             writer = csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
             writer.writerow(COLUMNS[name])
             self._files[name], self._writers[name] = handle, writer
+            if self.xlsx:
+                self._sheets[name] = _Sheet(self.staging / f".{name}.sheet.xml", name)
         return writer
 
-    def write_rows(self, name: str, rows: Iterable[Sequence]) -> None:
+    def write_rows(self, name: str, rows: Sequence[Sequence]) -> None:
         """Append rows (sequences in ``COLUMNS[name]`` order) to a table. Cells are
         written as pandas' ``to_csv`` writes them: None as an empty cell, floats
         by ``repr``, booleans as ``True``/``False``."""
         self._writer(name).writerows(rows)
+        if self.xlsx:
+            self._sheets[name].write(rows)
 
     def append(self, name: str, frame: pd.DataFrame) -> None:
         """Append the rows of a DataFrame with the table's columns."""
         frame = frame.astype(object).where(frame.notna(), None)
-        self.write_rows(name, frame[COLUMNS[name]].itertuples(index=False, name=None))
+        self.write_rows(name, list(frame[COLUMNS[name]].itertuples(index=False, name=None)))
 
     def add_record(self, doc_id: str, record: dict | str) -> None:
         """Stage one document's annotation record (``annotations/<doc_id>.json``); a
@@ -148,13 +157,14 @@ class TableWriter:
             handle.write(text)
 
     def _close(self) -> None:
-        for handle in self._files.values():
+        for handle in [*self._files.values(), *self._sheets.values()]:
             handle.close()
         self._files.clear()
         self._writers.clear()
 
     def commit(self, xlsx: bool = True) -> list[Path]:
-        """Write the data package and the spreadsheet copy, then move every file into place.
+        """Write the data package and the spreadsheet copy (unless ``xlsx`` is false
+        here or was at the start), then move every file into place.
 
         Each table replaces the old one with ``os.replace``; the records folder
         replaces the old one whole, so no record of an earlier run stays behind.
@@ -163,11 +173,11 @@ class TableWriter:
             self._writer(name)  # a table without rows still gets its header
         self._close()
         (self.staging / "datapackage.json").write_text(json.dumps(datapackage(), indent=2), encoding="utf-8")
-        if xlsx:
-            write_xlsx(self.staging, self.staging / "tables.xlsx")
+        if xlsx and self.xlsx:
+            _pack_xlsx([self._sheets[name] for name in TABLES], self.staging / "tables.xlsx")
         written = []
         for path in sorted(self.staging.iterdir()):
-            if path.is_dir():
+            if path.is_dir() or path.name.startswith("."):
                 continue
             target = self.out / path.name
             os.replace(path, target)
@@ -183,6 +193,7 @@ class TableWriter:
 
     def abort(self) -> None:
         self._close()
+        self._sheets.clear()
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
@@ -192,8 +203,12 @@ def record_json(record: dict) -> str:
 
 
 # ---- the spreadsheet copy ----------------------------------------------------------
-# A minimal SpreadsheetML package written directly (text as inline strings): the
-# same workbook openpyxl wrote, several times faster, streamed from the CSVs.
+# Spreadsheet programs run CSV cells that start with "=", "+", "-" or "@" as formulas
+# (OWASP "CSV injection"); the CSVs keep the exact text for programs, and
+# tables.xlsx is the copy to open in a spreadsheet: one sheet per table, every
+# text an inline string (t="inlineStr"), never a formula, so nothing in it is ever
+# evaluated; numbers in number columns stay numbers. The SpreadsheetML is written
+# directly, row by row as the tables grow (memory stays flat), and zipped at the end.
 
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -201,16 +216,17 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 # XML 1.0 cannot hold these characters; SpreadsheetML writes them as _xHHHH_ (and a
-# literal "_xHHHH_" in the text gets its underscore escaped the same way).
+# literal "_xHHHH_" in the text gets its underscore escaped the same way). A
+# carriage return would be read back as a line feed, so it goes as a reference.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
-_NEEDS_WORK = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\\s|\\s$")
+_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+_TEXT_CELL = '<c r="{}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>'
 
 
 def _xml_text(value: str) -> str:
     """A string as the content of a ``<t>`` element."""
     value = _UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    return value
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
 def _column_letters(n: int) -> str:
@@ -221,52 +237,45 @@ def _column_letters(n: int) -> str:
     return letters
 
 
-def _write_sheet(handle, csv_path: Path, numeric: set[str]) -> None:
-    with open(csv_path, encoding="utf-8", newline="") as source:
-        reader = csv.reader(source)
-        header = next(reader)
-        letters = [_column_letters(i + 1) for i in range(len(header))]
-        is_number = [column in numeric for column in header]
-        handle.write(f'{_XML_HEAD}<worksheet xmlns="{_MAIN_NS}"><sheetData>'.encode())
-        r = 0
-        chunk: list[str] = []
-        for row in itertools.chain([header], reader):
+class _Sheet:
+    """The ``<sheetData>`` rows of one table, appended to a staging file."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.path, self.name = path, name
+        columns = COLUMNS[name]
+        self.letters = [_column_letters(i + 1) for i in range(len(columns))]
+        self.numeric = [_TYPES.get(c) in {"integer", "number"} for c in columns]
+        self.handle = open(path, "w", encoding="utf-8", newline="")
+        self.row = 0
+        self.write([columns])
+
+    def write(self, rows: Sequence[Sequence]) -> None:
+        out = []
+        letters, numeric = self.letters, self.numeric
+        r = self.row
+        for values in rows:
             r += 1
-            cells = [f'<row r="{r}">']
-            for letter, number, value in zip(letters, is_number, row):
-                if number and r > 1 and value != "":
-                    float(value)  # a number, or a ValueError: never raw text in a <v>
-                    cells.append(f'<c r="{letter}{r}"><v>{value}</v></c>')
-                elif value == "":
-                    cells.append(f'<c r="{letter}{r}" t="inlineStr"/>')  # an empty cell, as openpyxl wrote it
-                elif _NEEDS_WORK.search(value) is None:
-                    cells.append(f'<c r="{letter}{r}" t="inlineStr"><is><t>{value}</t></is></c>')
+            out.append(f'<row r="{r}">')
+            texts = ["" if v is None else str(v) for v in values]
+            plain = _SPECIAL.search("\t".join(texts)) is None
+            for letter, number, value, text in zip(letters, numeric, values, texts):
+                if text == "":
+                    out.append(f'<c r="{letter}{r}" t="inlineStr"/>')  # an empty cell, as openpyxl wrote it
+                elif number and type(value) in (int, float):
+                    out.append(f'<c r="{letter}{r}"><v>{text}</v></c>')
                 else:
-                    cells.append(f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
-                                 f'{_xml_text(value)}</t></is></c>')
-            cells.append("</row>")
-            chunk.append("".join(cells))
-            if len(chunk) >= 512:
-                handle.write("".join(chunk).encode("utf-8"))
-                chunk.clear()
-        chunk.append("</sheetData></worksheet>")
-        handle.write("".join(chunk).encode("utf-8"))
+                    out.append(_TEXT_CELL.format(f"{letter}{r}", text if plain else _xml_text(text)))
+            out.append("</row>")
+        self.row = r
+        self.handle.write("".join(out))
+
+    def close(self) -> None:
+        self.handle.close()
 
 
-def write_xlsx(folder: Path, target: Path, names: tuple[str, ...] = TABLES) -> None:
-    """A workbook with one sheet per table, every value a text or number cell.
-
-    Spreadsheet programs run CSV cells that start with ``=``, ``+``, ``-`` or ``@``
-    as formulas (OWASP "CSV injection"); the CSVs keep the exact text for
-    programs, and this copy is the one to open in a spreadsheet: its text cells
-    are inline strings (``t="inlineStr"``), never formulas, so nothing in them is
-    ever evaluated. Rows stream from the CSVs into the zip, so memory stays flat.
-    """
-    sheets = "".join(f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>'
-                     for i, name in enumerate(names, start=1))
-    sheet_rels = "".join(f'<Relationship Id="rId{i}" Type="{_REL_NS}/worksheet" '
-                         f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(names) + 1))
-    styles_id = len(names) + 1
+def _pack_xlsx(sheets: list[_Sheet], target: Path) -> None:
+    """Zip the sheets and the package parts into ``target``."""
+    n = len(sheets)
     parts = {
         "[Content_Types].xml": (
             f'{_XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -277,16 +286,21 @@ def write_xlsx(folder: Path, target: Path, names: tuple[str, ...] = TABLES) -> N
             '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
             'officedocument.spreadsheetml.styles+xml"/>'
             + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_SHEET_TYPE}"/>'
-                      for i in range(1, len(names) + 1))
+                      for i in range(1, n + 1))
             + "</Types>"),
         "_rels/.rels": (
             f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}"><Relationship Id="rId1" '
             f'Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
         "xl/workbook.xml": (
-            f'{_XML_HEAD}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><sheets>{sheets}</sheets></workbook>'),
+            f'{_XML_HEAD}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><sheets>'
+            + "".join(f'<sheet name="{sheet.name}" sheetId="{i}" r:id="rId{i}"/>'
+                      for i, sheet in enumerate(sheets, start=1))
+            + "</sheets></workbook>"),
         "xl/_rels/workbook.xml.rels": (
-            f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}">{sheet_rels}<Relationship '
-            f'Id="rId{styles_id}" Type="{_REL_NS}/styles" Target="styles.xml"/></Relationships>'),
+            f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}">'
+            + "".join(f'<Relationship Id="rId{i}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                      for i in range(1, n + 1))
+            + f'<Relationship Id="rId{n + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/></Relationships>'),
         "xl/styles.xml": (
             f'{_XML_HEAD}<styleSheet xmlns="{_MAIN_NS}">'
             '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
@@ -301,7 +315,10 @@ def write_xlsx(folder: Path, target: Path, names: tuple[str, ...] = TABLES) -> N
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as package:
         for name, xml in parts.items():
             package.writestr(name, xml)
-        for i, name in enumerate(names, start=1):
-            numeric = {c for c in COLUMNS[name] if _TYPES.get(c) in {"integer", "number"}}
+        for i, sheet in enumerate(sheets, start=1):
             with package.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as handle:
-                _write_sheet(handle, folder / f"{name}.csv", numeric)
+                handle.write(f'{_XML_HEAD}<worksheet xmlns="{_MAIN_NS}"><sheetData>'.encode())
+                with open(sheet.path, "rb") as body:
+                    shutil.copyfileobj(body, handle, 1 << 20)
+                handle.write(b"</sheetData></worksheet>")
+

@@ -163,7 +163,7 @@ def extract(
     nlp.max_length = max(nlp.max_length, max_bytes + 1)
     summary = Summary()
     out = Path(out)
-    writer = TableWriter(out)
+    writer = TableWriter(out, xlsx=xlsx)
     actors = ActorAggregate()
 
     def good_documents() -> Iterator[tuple[str, dict]]:
