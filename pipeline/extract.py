@@ -9,10 +9,10 @@ at least one document made it through, so nothing already written is lost.
 
 from __future__ import annotations
 
-import itertools
 import multiprocessing
 import sys
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -108,10 +108,9 @@ def _results(nlp: Language, items: Iterator[tuple[str, dict]], n_process: int, b
     """
     global _WORKER_NLP
     if n_process == 1:
-        pairs = ((text, context) for text, context in items)
-        first, second = itertools.tee(pairs)
-        docs = nlp.pipe((text for text, _ in first), batch_size=batch_size)
-        for doc, (text, context) in zip(docs, second):
+        docs = nlp.pipe(((text, (text, context)) for text, context in items), as_tuples=True,
+                        batch_size=batch_size)
+        for doc, (text, context) in docs:
             yield doc_result(doc, text, context, write_records)
         return
     methods = multiprocessing.get_all_start_methods()
@@ -122,20 +121,22 @@ def _results(nlp: Language, items: Iterator[tuple[str, dict]], n_process: int, b
             yield doc_result(doc, doc.text, context, write_records)
         return
     _WORKER_NLP = nlp
-    pool = multiprocessing.get_context("fork").Pool(n_process)
+    # A worker that dies (killed for memory, say) fails the run with BrokenProcessPool
+    # instead of leaving it waiting for a result that never comes.
+    pool = ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context("fork"))
+    pending: deque = deque()
     try:
-        pending: deque = deque()
         for batch in _batches(items, batch_size):
-            pending.append(pool.apply_async(_work, (batch, write_records)))
+            pending.append(pool.submit(_work, batch, write_records))
             while len(pending) >= 2 * n_process:
-                yield from pending.popleft().get()
+                yield from pending.popleft().result()
         while pending:
-            yield from pending.popleft().get()
-        pool.close()
+            yield from pending.popleft().result()
     finally:
         _WORKER_NLP = None
-        pool.terminate()
-        pool.join()
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def extract(
