@@ -36,6 +36,10 @@ _SENTENCE_STARTERS = {
     "if", "while", "although", "since", "after", "before", "when", "for", "nevertheless",
     "yet", "still", "thus", "therefore", "also", "both", "some", "many", "most", "one",
 }
+# Abbreviations that stand only before a number ("No. 5", "Art. II", "pp. 3-4").
+_NUMBER_ABBREVIATIONS = {"no.", "nos.", "art.", "para.", "fig.", "vol.", "pp."}
+_ROMAN = re.compile(r"[IVXLC]+")
+_HAS_DIGIT = re.compile(r"\d")
 _CLOSERS = {'"', "”", "’", "'", ")", "]", "»"}
 _OPENERS = {'"', "“", "‘", "'", "(", "[", "«"}
 
@@ -70,23 +74,33 @@ def _ends_sentence(tokens: _Tokens, i: int, end: int) -> bool:
     if nxt >= end:
         return False
     following = words[nxt]
+    # the first word of what follows, past an opening quote or bracket
+    head = words[nxt + 1] if following in _OPENERS and nxt + 1 < end else following
     if text in _FINAL:
         prev = words[i - 1].lower() + "." if i > 0 else ""
-        if text == "." and prev in _ABBREVIATIONS:
+        if text == "." and prev in _ABBREVIATIONS and not _word_not_abbreviation(prev, head):
             return False
     elif text.endswith(".") and len(text) > 1:
-        if text.lower() in _ABBREVIATIONS or _INITIALISM.fullmatch(text):
-            # "U.S. The ..." ends a sentence; "U.S. President" does not
-            if not (following.istitle() and following.lower() in _SENTENCE_STARTERS):
+        lower = text.lower()
+        if lower in _ABBREVIATIONS and _word_not_abbreviation(lower, head):
+            pass
+        elif lower in _ABBREVIATIONS or _INITIALISM.fullmatch(text):
+            # "U.S. The ..." and "U.S. “We ..." end a sentence; "U.S. President" does not
+            if not (head.istitle() and head.lower() in _SENTENCE_STARTERS):
                 return False
         else:
             return False
     else:
         return False
-    first = following[:1]
-    if following in _OPENERS and nxt + 1 < end:
-        first = words[nxt + 1][:1]
+    first = head[:1]
     return first.isupper() or first.isdigit()
+
+
+def _word_not_abbreviation(abbreviation: str, head: str) -> bool:
+    """Whether ``no.`` (or another abbreviation that only stands before a number) is a
+    plain word ending a sentence here: "The answer was no. Congress ..." but "No. 5",
+    "No. R45890", "Art. IV"."""
+    return abbreviation in _NUMBER_ABBREVIATIONS and not (_HAS_DIGIT.search(head) or _ROMAN.fullmatch(head))
 
 
 def _line_breaks(tokens: _Tokens, start: int, end: int) -> set[int]:
