@@ -220,7 +220,6 @@ _SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.works
 # carriage return would be read back as a line feed, so it goes as a reference.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 _SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
-_TEXT_CELL = '<c r="{}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>'
 
 
 def _xml_text(value: str) -> str:
@@ -255,17 +254,21 @@ class _Sheet:
         r = self.row
         for values in rows:
             r += 1
-            out.append(f'<row r="{r}">')
+            rs = str(r)
             texts = ["" if v is None else str(v) for v in values]
-            plain = _SPECIAL.search("\t".join(texts)) is None
+            if _SPECIAL.search("\t".join(texts)) is not None:
+                texts = [_xml_text(t) for t in texts]
+            cells = ['<row r="' + rs + '">']
             for letter, number, value, text in zip(letters, numeric, values, texts):
-                if text == "":
-                    out.append(f'<c r="{letter}{r}" t="inlineStr"/>')  # an empty cell, as openpyxl wrote it
-                elif number and type(value) in (int, float):
-                    out.append(f'<c r="{letter}{r}"><v>{text}</v></c>')
+                if not text:
+                    cells.append('<c r="' + letter + rs + '" t="inlineStr"/>')  # empty, as openpyxl wrote it
+                elif number and (type(value) is int or type(value) is float):
+                    cells.append('<c r="' + letter + rs + '"><v>' + text + "</v></c>")
                 else:
-                    out.append(_TEXT_CELL.format(f"{letter}{r}", text if plain else _xml_text(text)))
-            out.append("</row>")
+                    cells.append('<c r="' + letter + rs + '" t="inlineStr"><is><t xml:space="preserve">'
+                                 + text + "</t></is></c>")
+            cells.append("</row>")
+            out.append("".join(cells))
         self.row = r
         self.handle.write("".join(out))
 
