@@ -75,6 +75,8 @@ def doc_result(doc: Doc, text: str, context: dict, write_records: bool = True) -
     return DocResult(context["doc_id"], doc_tables(doc, text), record, warning)
 
 
+#: Documents per task sent to a worker process.
+TASK_SIZE = 4
 # The pipeline of the worker processes: set before they are forked, so each
 # shares the loaded pipeline instead of loading or unpickling its own.
 _WORKER_NLP: Language | None = None
@@ -103,8 +105,9 @@ def _results(nlp: Language, items: Iterator[tuple[str, dict]], n_process: int, b
 
     With several processes the workers run the pipeline *and* turn each Doc into
     rows and a record, so only plain values travel back (no Doc to rebuild) and
-    this process only writes. At most ``2 * n_process`` batches are in flight, so
-    the corpus is never held in memory.
+    this process only writes. Documents go out in small tasks (``TASK_SIZE``), so
+    no worker idles long at the end; at most ``4 * n_process`` tasks are in
+    flight, so the corpus is never held in memory.
     """
     global _WORKER_NLP
     if n_process == 1:
@@ -126,9 +129,9 @@ def _results(nlp: Language, items: Iterator[tuple[str, dict]], n_process: int, b
     pool = ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context("fork"))
     pending: deque = deque()
     try:
-        for batch in _batches(items, batch_size):
+        for batch in _batches(items, min(batch_size, TASK_SIZE)):
             pending.append(pool.submit(_work, batch, write_records))
-            while len(pending) >= 2 * n_process:
+            while len(pending) >= 4 * n_process:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
