@@ -55,8 +55,9 @@ class _Tokens:
 
     def __init__(self, doc: Doc, text: str) -> None:
         if len(doc):
-            array = doc.to_array([IDX, LENGTH])
-            self.words = [text[i:i + n] for i, n in array.tolist()]
+            array = doc.to_array([IDX, LENGTH]).astype("int64")
+            starts, ends = array[:, 0], array[:, 0] + array[:, 1]
+            self.words = [text[i:j] for i, j in zip(starts.tolist(), ends.tolist())]
         else:
             self.words = []
         self.is_space = [w.isspace() for w in self.words]
