@@ -89,3 +89,17 @@ def test_sentence_rows_are_the_trimmed_sentences_of_each_segment(nlp, seed_text,
         rows = doc_tables(doc).rows["sentences"]
         assert [(r[4], r[5], r[6]) for r in rows] == expected
         assert doc_tables(doc).rows["documents"][0][7] == sum(1 for t in doc if not t.is_space)
+
+
+def test_span_values_ask_spacy_for_an_extension_with_a_getter(nlp):
+    from spacy.tokens import Span
+
+    from pipeline.tables import span_values
+
+    doc = processed(nlp, "d1", "Russia, NATO and the EU met.")
+    Span.set_extension("test_n_chars", getter=lambda span: len(span.text))
+    try:
+        values = span_values(doc, ACTORS_KEY, ("source", "test_n_chars"))
+    finally:
+        Span.remove_extension("test_n_chars")
+    assert [v[4:] for v in values] == [("rule", len(s.text)) for s in doc.spans[ACTORS_KEY]]
