@@ -1,7 +1,9 @@
 """Corpus → tables: the work behind ``python -m pipeline extract``.
 
-Documents stream through ``nlp.pipe`` (one or more processes) and their rows
-stream into the table files, so memory stays flat as the corpus grows. A bad
+Documents stream through ``nlp.pipe`` and their rows stream into the table
+files, so memory stays flat as the corpus grows. With several processes the
+workers (forked, sharing the loaded pipeline) also turn each Doc into rows and
+an annotation record, and only those plain values come back. A bad
 file gets one line naming it and the problem; every other document is still
 processed; the tables replace the old ones only when the run completes and
 at least one document made it through, so nothing already written is lost.

@@ -1,4 +1,10 @@
-"""``Doc`` → rows of the seven tables of TABLES.md (pandas DataFrames).
+"""``Doc`` → rows of the seven tables of TABLES.md: plain tuples in column order
+(``DocTables.frames()`` gives them as pandas DataFrames).
+
+Everything is read from the Doc in as few passes as possible (``extract`` calls
+this once per document, so it is on the hot path): sentence bounds and token
+offsets from one ``to_array``, texts sliced from ``doc.text``, span extensions
+from ``doc.user_data``.
 
 Ids are stable for the same input and pipeline version: segments and
 sentences are numbered in document order, mentions, demands and
