@@ -347,7 +347,8 @@ def measure(spec: dict) -> dict:
     """Run one pass of one configuration and return its figures. ``spec``: ``kind``
     ("baseline" or "extract"), ``corpus``, ``n_process``, and for extract ``out``,
     ``model`` (None: the default pipeline) and ``syntax_model`` (None: no syntax)."""
-    from .nlp import load_pipeline, with_syntax
+    from .nlp import build_pipeline, load_pipeline
+    from .syntax import ENV_VAR as SYNTAX_ENV_VAR
 
     sampler = _TreeMemorySampler()
     sampler.start()
@@ -358,9 +359,14 @@ def measure(spec: dict) -> dict:
         nlp.add_pipe("sentencizer")
         one_pass = partial(_baseline_pass, nlp, corpus, n_process)
     elif spec["kind"] == "extract":
-        nlp = load_pipeline(Path(spec["model"]) if spec.get("model") else None)
+        model = Path(spec["model"]) if spec.get("model") else None
         if spec.get("syntax_model"):
-            nlp = with_syntax(nlp, Path(spec["syntax_model"]))
+            # The syntax layer as extraction wires it in (pipeline.nlp / pipeline.syntax),
+            # with the base named explicitly.
+            os.environ[SYNTAX_ENV_VAR] = str(spec["syntax_model"])
+            nlp = build_pipeline(["rules", "syntax"], model=model)
+        else:
+            nlp = load_pipeline(model)
         one_pass = partial(_extract_pass, nlp, corpus, n_process, Path(spec["out"]))
     else:
         raise BenchmarkError(f"unknown benchmark kind {spec['kind']!r}")
@@ -459,7 +465,8 @@ def run_benchmark(
         check_memory: whether to run the flat-memory check at all.
         model: the extraction pipeline (None: ``models/policy``, else the config).
         syntax_model: a saved syntactic base; when it exists, an "end-to-end + syntax"
-            row runs with 1 process (see ``with_syntax``). None or a missing folder skips it.
+            row runs with 1 process, its pipeline built by ``build_pipeline(["rules", "syntax"])``
+            with ``$POLICY_BASE_MODEL`` naming this base. None or a missing folder skips it.
         seed: random seed of the synthetic documents.
         repeat: passes per configuration, each in a fresh process (the median time
             and the largest peak memory are reported).

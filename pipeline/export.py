@@ -12,13 +12,14 @@ import csv
 import errno
 import json
 import os
+import re
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
+from typing import Any, Iterable, Sequence
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from .tables import COLUMNS, TABLES
 
@@ -102,49 +103,81 @@ def datapackage(names: tuple[str, ...] = TABLES) -> dict:
 
 class TableWriter:
     """Streams table rows (and annotation records) into a staging folder inside the
-    output folder; ``commit`` moves them into place, ``abort`` throws them away."""
+    output folder; ``commit`` moves them into place, ``abort`` throws them away.
 
-    def __init__(self, out: Path) -> None:
+    With ``xlsx`` (the default) every row also goes, as it is written, into the
+    sheet of that table in the spreadsheet copy; ``commit`` packs the sheets into
+    ``tables.xlsx``."""
+
+    def __init__(self, out: Path, xlsx: bool = True) -> None:
         self.out = Path(out)
         if self.out.exists() and not self.out.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, "not a folder, cannot hold the tables", str(self.out))
         self.out.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out))
-        self._started: set[str] = set()
+        self.xlsx = xlsx
+        self._files: dict[str, Any] = {}
+        self._writers: dict[str, Any] = {}
+        self._sheets: dict[str, _Sheet] = {}
         self._records = False
 
-    def append(self, name: str, frame: pd.DataFrame) -> None:
-        path = self.staging / f"{name}.csv"
-        header = name not in self._started
-        if frame.empty and not header:
-            return
-        frame.to_csv(path, mode="w" if header else "a", header=header, index=False,
-                     lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-        self._started.add(name)
+    def _writer(self, name: str):
+        writer = self._writers.get(name)
+        if writer is None:
+            handle = open(self.staging / f"{name}.csv", "w", encoding="utf-8", newline="")
+            writer = csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+            writer.writerow(COLUMNS[name])
+            self._files[name], self._writers[name] = handle, writer
+            if self.xlsx:
+                self._sheets[name] = _Sheet(self.staging / f".{name}.sheet.xml", name)
+        return writer
 
-    def add_record(self, doc_id: str, record: dict) -> None:
-        """Stage one document's annotation record (``annotations/<doc_id>.json``)."""
+    def write_rows(self, name: str, rows: Sequence[Sequence]) -> None:
+        """Append rows (sequences in ``COLUMNS[name]`` order) to a table. Cells are
+        written as pandas' ``to_csv`` writes them: None as an empty cell, floats
+        by ``repr``, booleans as ``True``/``False``."""
+        self._writer(name).writerows(rows)
+        if self.xlsx:
+            self._sheets[name].write(rows)
+
+    def append(self, name: str, frame: pd.DataFrame) -> None:
+        """Append the rows of a DataFrame with the table's columns."""
+        frame = frame.astype(object).where(frame.notna(), None)
+        self.write_rows(name, list(frame[COLUMNS[name]].itertuples(index=False, name=None)))
+
+    def add_record(self, doc_id: str, record: dict | str) -> None:
+        """Stage one document's annotation record (``annotations/<doc_id>.json``); a
+        string is taken as the record already in JSON."""
         folder = self.staging / RECORDS_DIR
-        folder.mkdir(exist_ok=True)
-        (folder / f"{doc_id}.json").write_text(json.dumps(record, ensure_ascii=False, indent=1),
-                                               encoding="utf-8")
-        self._records = True
+        if not self._records:
+            folder.mkdir(exist_ok=True)
+            self._records = True
+        text = record if isinstance(record, str) else record_json(record)
+        with open(folder / f"{doc_id}.json", "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+    def _close(self) -> None:
+        for handle in [*self._files.values(), *self._sheets.values()]:
+            handle.close()
+        self._files.clear()
+        self._writers.clear()
 
     def commit(self, xlsx: bool = True) -> list[Path]:
-        """Write the data package and the spreadsheet copy, then move every file into place.
+        """Write the data package and the spreadsheet copy (unless ``xlsx`` is false
+        here or was at the start), then move every file into place.
 
         Each table replaces the old one with ``os.replace``; the records folder
         replaces the old one whole, so no record of an earlier run stays behind.
         """
         for name in TABLES:
-            if name not in self._started:
-                self.append(name, pd.DataFrame(columns=COLUMNS[name]))
+            self._writer(name)  # a table without rows still gets its header
+        self._close()
         (self.staging / "datapackage.json").write_text(json.dumps(datapackage(), indent=2), encoding="utf-8")
-        if xlsx:
-            write_xlsx(self.staging, self.staging / "tables.xlsx")
+        if xlsx and self.xlsx:
+            _pack_xlsx([self._sheets[name] for name in TABLES], self.staging / "tables.xlsx")
         written = []
         for path in sorted(self.staging.iterdir()):
-            if path.is_dir():
+            if path.is_dir() or path.name.startswith("."):
                 continue
             target = self.out / path.name
             os.replace(path, target)
@@ -159,34 +192,136 @@ class TableWriter:
         return written
 
     def abort(self) -> None:
+        self._close()
+        self._sheets.clear()
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def write_xlsx(folder: Path, target: Path) -> None:
-    """A workbook with one sheet per table, every value a text or number cell.
+def record_json(record: dict) -> str:
+    """An annotation record as the text of its ``annotations/<doc_id>.json`` file."""
+    return json.dumps(record, ensure_ascii=False, indent=1)
 
-    Spreadsheet programs run CSV cells that start with ``=``, ``+``, ``-`` or ``@``
-    as formulas (OWASP "CSV injection"); the CSVs keep the exact text for
-    programs, and this copy is the one to open in a spreadsheet: its text cells
-    are typed as strings, so nothing in them is ever evaluated. Rows stream from
-    the CSVs, so memory stays flat.
-    """
-    workbook = Workbook(write_only=True)
-    for name in TABLES:
-        sheet = workbook.create_sheet(title=name)
-        numeric = {c for c in COLUMNS[name] if _TYPES.get(c) in {"integer", "number"}}
-        with open(folder / f"{name}.csv", encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader)
-            sheet.append(header)
-            for row in reader:
-                cells = []
-                for column, value in zip(header, row):
-                    if column in numeric and value != "":
-                        cell = WriteOnlyCell(sheet, value=float(value) if "." in value else int(value))
-                    else:
-                        cell = WriteOnlyCell(sheet, value=value)
-                        cell.data_type = "s"  # text, never a formula
-                    cells.append(cell)
-                sheet.append(cells)
-    workbook.save(target)
+
+# ---- the spreadsheet copy ----------------------------------------------------------
+# Spreadsheet programs run CSV cells that start with "=", "+", "-" or "@" as formulas
+# (OWASP "CSV injection"); the CSVs keep the exact text for programs, and
+# tables.xlsx is the copy to open in a spreadsheet: one sheet per table, every
+# text an inline string (t="inlineStr"), never a formula, so nothing in it is ever
+# evaluated; numbers in number columns stay numbers. The SpreadsheetML is written
+# directly, row by row as the tables grow (memory stays flat), and zipped at the end.
+
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+# XML 1.0 cannot hold these characters; SpreadsheetML writes them as _xHHHH_ (and a
+# literal "_xHHHH_" in the text gets its underscore escaped the same way). A
+# carriage return would be read back as a line feed, so it goes as a reference.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+
+
+def _xml_text(value: str) -> str:
+    """A string as the content of a ``<t>`` element."""
+    value = _UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _column_letters(n: int) -> str:
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class _Sheet:
+    """The ``<sheetData>`` rows of one table, appended to a staging file."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.path, self.name = path, name
+        columns = COLUMNS[name]
+        self.letters = [_column_letters(i + 1) for i in range(len(columns))]
+        self.numeric = [_TYPES.get(c) in {"integer", "number"} for c in columns]
+        self.handle = open(path, "w", encoding="utf-8", newline="")
+        self.row = 0
+        self.write([columns])
+
+    def write(self, rows: Sequence[Sequence]) -> None:
+        out = []
+        letters, numeric = self.letters, self.numeric
+        r = self.row
+        for values in rows:
+            r += 1
+            rs = str(r)
+            texts = ["" if v is None else str(v) for v in values]
+            if _SPECIAL.search("\t".join(texts)) is not None:
+                texts = [_xml_text(t) for t in texts]
+            cells = ['<row r="' + rs + '">']
+            for letter, number, value, text in zip(letters, numeric, values, texts):
+                if not text:
+                    cells.append('<c r="' + letter + rs + '" t="inlineStr"/>')  # empty, as openpyxl wrote it
+                elif number and (type(value) is int or type(value) is float):
+                    cells.append('<c r="' + letter + rs + '"><v>' + text + "</v></c>")
+                else:
+                    cells.append('<c r="' + letter + rs + '" t="inlineStr"><is><t xml:space="preserve">'
+                                 + text + "</t></is></c>")
+            cells.append("</row>")
+            out.append("".join(cells))
+        self.row = r
+        self.handle.write("".join(out))
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def _pack_xlsx(sheets: list[_Sheet], target: Path) -> None:
+    """Zip the sheets and the package parts into ``target``."""
+    n = len(sheets)
+    parts = {
+        "[Content_Types].xml": (
+            f'{_XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.styles+xml"/>'
+            + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_SHEET_TYPE}"/>'
+                      for i in range(1, n + 1))
+            + "</Types>"),
+        "_rels/.rels": (
+            f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}"><Relationship Id="rId1" '
+            f'Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": (
+            f'{_XML_HEAD}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><sheets>'
+            + "".join(f'<sheet name="{sheet.name}" sheetId="{i}" r:id="rId{i}"/>'
+                      for i, sheet in enumerate(sheets, start=1))
+            + "</sheets></workbook>"),
+        "xl/_rels/workbook.xml.rels": (
+            f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}">'
+            + "".join(f'<Relationship Id="rId{i}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                      for i in range(1, n + 1))
+            + f'<Relationship Id="rId{n + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/></Relationships>'),
+        "xl/styles.xml": (
+            f'{_XML_HEAD}<styleSheet xmlns="{_MAIN_NS}">'
+            '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+            '<fill><patternFill patternType="gray125"/></fill></fills>'
+            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+            '</styleSheet>'),
+    }
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+        for name, xml in parts.items():
+            package.writestr(name, xml)
+        for i, sheet in enumerate(sheets, start=1):
+            with package.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as handle:
+                handle.write(f'{_XML_HEAD}<worksheet xmlns="{_MAIN_NS}"><sheetData>'.encode())
+                with open(sheet.path, "rb") as body:
+                    shutil.copyfileobj(body, handle, 1 << 20)
+                handle.write(b"</sheetData></worksheet>")
+

@@ -33,32 +33,36 @@ def segment_summary(doc: Doc) -> dict:
     }
 
 
-def doc_to_record(doc: Doc) -> dict:
-    """The annotation record of a processed document."""
+def doc_to_record(doc: Doc, text: str | None = None) -> dict:
+    """The annotation record of a processed document (``text``: ``doc.text``, when the
+    caller already has it)."""
+    from .tables import span_values
+
+    text = doc.text if text is None else text
     spans = []
-    for span in doc.spans.get(ACTORS_KEY, []):
-        item = {"label": "ACTOR", "start": span.start_char, "end": span.end_char, "text": span.text,
-                "actor_id": span.kb_id_, "actor_type": span.label_}
-        if span._.affiliation:
-            item["affiliation"] = span._.affiliation
+    for start, end, label, actor_id, affiliation, confidence, source in span_values(
+            doc, ACTORS_KEY, ("affiliation", "confidence", "source")):
+        item = {"label": "ACTOR", "start": start, "end": end, "text": text[start:end],
+                "actor_id": actor_id, "actor_type": label}
+        if affiliation:
+            item["affiliation"] = affiliation
+        item["confidence"], item["source"] = confidence, source
         spans.append(item)
-    for span in doc.spans.get(DEMANDS_KEY, []):
-        spans.append({"label": "DEMAND", "start": span.start_char, "end": span.end_char,
-                      "text": span.text, "demander": span._.demander,
-                      "addressees": list(span._.addressees or []), "cue": span._.cue})
-    for span in doc.spans.get(RECOMMENDATIONS_KEY, []):
-        spans.append({"label": "RECOMMENDATION", "start": span.start_char, "end": span.end_char,
-                      "text": span.text, "targets": list(span._.targets or []),
-                      "modality": span._.modality})
-    for item, span in zip(spans, [*doc.spans.get(ACTORS_KEY, []), *doc.spans.get(DEMANDS_KEY, []),
-                                  *doc.spans.get(RECOMMENDATIONS_KEY, [])]):
-        item["confidence"] = span._.confidence
-        item["source"] = span._.source
+    for start, end, _, _, demander, addressees, cue, confidence, source in span_values(
+            doc, DEMANDS_KEY, ("demander", "addressees", "cue", "confidence", "source")):
+        spans.append({"label": "DEMAND", "start": start, "end": end, "text": text[start:end],
+                      "demander": demander, "addressees": list(addressees or []), "cue": cue,
+                      "confidence": confidence, "source": source})
+    for start, end, _, _, targets, modality, confidence, source in span_values(
+            doc, RECOMMENDATIONS_KEY, ("targets", "modality", "confidence", "source")):
+        spans.append({"label": "RECOMMENDATION", "start": start, "end": end, "text": text[start:end],
+                      "targets": list(targets or []), "modality": modality,
+                      "confidence": confidence, "source": source})
     spans.sort(key=lambda s: (s["start"], s["end"], s["label"]))
     return {
         "doc_id": doc._.doc_id,
-        "text_sha256": text_sha256(doc.text),
-        "n_chars": len(doc.text),
+        "text_sha256": text_sha256(text),
+        "n_chars": len(text),
         "segments": segment_summary(doc),
         "spans": spans,
     }

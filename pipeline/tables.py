@@ -1,4 +1,10 @@
-"""``Doc`` → rows of the seven tables of TABLES.md (pandas DataFrames).
+"""``Doc`` → rows of the seven tables of TABLES.md: plain tuples in column order
+(``DocTables.frames()`` gives them as pandas DataFrames).
+
+Everything is read from the Doc in as few passes as possible (``extract`` calls
+this once per document, so it is on the hot path): sentence bounds and token
+offsets from one ``to_array``, texts sliced from ``doc.text``, span extensions
+from ``doc.user_data``.
 
 Ids are stable for the same input and pipeline version: segments and
 sentences are numbered in document order, mentions, demands and
@@ -7,11 +13,13 @@ recommendations are named by their offsets.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy
 import pandas as pd
+from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 from spacy.tokens import Doc, Span
 
 from .components.actors import ACTORS_KEY
@@ -38,18 +46,28 @@ COLUMNS = {
 TABLES = tuple(COLUMNS)
 
 
-def _sentences(doc: Doc) -> list[tuple[str, str, Span, Span]]:
-    """(sentence_id, segment_id, segment, trimmed sentence) for every sentence inside a segment."""
+def _sentences(doc: Doc, segments) -> list[tuple[int, int, int]]:
+    """(segment index, first, last token index) of every sentence inside a segment, trimmed of
+    whitespace tokens, in segment order: what ``segment.sents`` yields, read from
+    one array instead of token by token."""
+    n = len(doc)
+    if not n or not segments:
+        return []
+    array = doc.to_array([SENT_START, IS_SPACE])
+    starts = numpy.flatnonzero(array[:, 0] == 1).tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)  # Span.sents walks back to the document start
+    words = numpy.flatnonzero(array[:, 1] == 0).tolist()
     out = []
-    n = 0
-    for seg_index, segment in enumerate(doc.spans.get(SEGMENTS_KEY, [])):
-        for sent in segment.sents:
-            tokens = [t for t in sent if not t.is_space]
-            if not tokens:
-                continue
-            n += 1
-            trimmed = doc[tokens[0].i:tokens[-1].i + 1]
-            out.append((f"{doc._.doc_id}:s{n}", f"{doc._.doc_id}:g{seg_index + 1}", segment, trimmed))
+    for seg_index, segment in enumerate(segments):
+        k = bisect_right(starts, segment.start) - 1
+        while k < len(starts) and starts[k] < segment.end:
+            first = starts[k]
+            stop = starts[k + 1] if k + 1 < len(starts) else n
+            k += 1
+            lo = bisect_left(words, first)
+            if lo < len(words) and words[lo] < stop:
+                out.append((seg_index, words[lo], words[bisect_left(words, stop) - 1]))
     return out
 
 
@@ -63,9 +81,10 @@ def _sentence_of(index: list[tuple[int, int, str, str]], start: int) -> tuple[st
 
 @dataclass
 class DocTables:
-    """The rows one document contributes to each table (actors are aggregated later)."""
+    """The rows one document contributes to each table (actors are aggregated later):
+    tuples in ``COLUMNS`` order, sorted by ``start_char`` (then ``end_char``)."""
 
-    rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in TABLES if t != "actors"})
+    rows: dict[str, list[tuple]] = field(default_factory=lambda: {t: [] for t in TABLES if t != "actors"})
     actor_counts: Counter = field(default_factory=Counter)
     actor_types: dict[str, str] = field(default_factory=dict)
     actor_names: dict[str, Counter] = field(default_factory=dict)
@@ -74,13 +93,13 @@ class DocTables:
     def frames(self) -> dict[str, pd.DataFrame]:
         """One frame per table, rows in ``start_char`` order (TABLES.md: sorted by
         doc_id, then start_char; documents arrive in doc_id order)."""
-        return {name: pd.DataFrame(_in_text_order(rows), columns=COLUMNS[name])
-                for name, rows in self.rows.items()}
+        return {name: pd.DataFrame(rows, columns=COLUMNS[name]) for name, rows in self.rows.items()}
 
 
-def _in_text_order(rows: list[dict]) -> list[dict]:
-    if rows and "start_char" in rows[0]:
-        return sorted(rows, key=lambda r: (r["start_char"], r["end_char"]))
+def _in_text_order(name: str, rows: list[tuple]) -> list[tuple]:
+    if "start_char" in COLUMNS[name]:
+        s, e = COLUMNS[name].index("start_char"), COLUMNS[name].index("end_char")
+        rows.sort(key=lambda r: (r[s], r[e]))
     return rows
 
 
@@ -88,62 +107,81 @@ def _join(ids) -> str:
     return ";".join(ids or [])
 
 
-def doc_tables(doc: Doc) -> DocTables:
-    """Rows of every table for one processed document."""
+def span_values(doc: Doc, key: str, names: tuple[str, ...]) -> list[tuple]:
+    """``(start_char, end_char, label_, kb_id_, *extension values)`` of every span in
+    ``doc.spans[key]``: the values ``span._`` gives, read straight from
+    ``doc.user_data`` where spaCy stores them (keyed by name and character offsets),
+    which is several times faster than one ``Underscore`` object per span."""
+    spans = doc.spans.get(key)
+    if not spans:
+        return []
+    data = doc.user_data
+    extensions = [Span.get_extension(name) for name in names]
+    defaults = [default for default, _, _, _ in extensions]
+    if any(getter is not None or method is not None for _, method, getter, _ in extensions):
+        # an extension computed by a getter: ask spaCy
+        return [(s.start_char, s.end_char, s.label_, s.kb_id_, *[getattr(s._, name) for name in names])
+                for s in spans]
+    out = []
+    for span in spans:
+        start, end = span.start_char, span.end_char
+        out.append((start, end, span.label_, span.kb_id_,
+                    *[data.get(("._.", name, start, end), default) for name, default in zip(names, defaults)]))
+    return out
+
+
+def doc_tables(doc: Doc, text: str | None = None) -> DocTables:
+    """Rows of every table for one processed document (``text``: ``doc.text``, when
+    the caller already has it)."""
     out = DocTables()
+    rows = out.rows
+    text = doc.text if text is None else text
     doc_id = doc._.doc_id
-    sentences = _sentences(doc)
-    index = [(s.start_char, s.end_char, sid, seg.kb_id_) for sid, _, seg, s in sentences]
-    out.rows["documents"].append({
-        "doc_id": doc_id, "title": doc._.title, "number": doc._.number, "date": doc._.date,
-        "path": doc._.path, "sha256": text_sha256(doc.text), "n_chars": len(doc.text),
-        "n_tokens": sum(1 for t in doc if not t.is_space), "n_sentences": len(sentences),
-    })
-    for i, seg in enumerate(doc.spans.get(SEGMENTS_KEY, []), start=1):
-        out.rows["segments"].append({
-            "doc_id": doc_id, "segment_id": f"{doc_id}:g{i}", "kind": seg.label_, "section": seg.kb_id_,
-            "start_char": seg.start_char, "end_char": seg.end_char, "text": seg.text,
-        })
-    for sentence_id, segment_id, segment, sent in sentences:
-        out.rows["sentences"].append({
-            "doc_id": doc_id, "sentence_id": sentence_id, "segment_id": segment_id,
-            "section": segment.kb_id_, "start_char": sent.start_char, "end_char": sent.end_char,
-            "text": sent.text,
-        })
-    for span in doc.spans.get(ACTORS_KEY, []):
-        sentence_id, _ = _sentence_of(index, span.start_char)
-        actor_id = span.kb_id_
-        root = root_of(actor_id, span._.affiliation)
-        out.rows["mentions"].append({
-            "doc_id": doc_id, "mention_id": f"{doc_id}:m{span.start_char}-{span.end_char}",
-            "sentence_id": sentence_id, "start_char": span.start_char, "end_char": span.end_char,
-            "text": span.text, "actor_id": actor_id, "actor_type": span.label_, "root_id": root,
-            "affiliation": span._.affiliation, "confidence": span._.confidence, "source": span._.source,
-        })
+    segments = list(doc.spans.get(SEGMENTS_KEY, []))
+    for i, seg in enumerate(segments, start=1):
+        rows["segments"].append((doc_id, f"{doc_id}:g{i}", seg.label_, seg.kb_id_, seg.start_char,
+                                 seg.end_char, text[seg.start_char:seg.end_char]))
+    array = doc.to_array([IDX, LENGTH, IS_SPACE]) if len(doc) else numpy.zeros((0, 3), dtype="uint64")
+    idx, length = array[:, 0].tolist(), array[:, 1].tolist()
+    index = []
+    n = 0
+    for seg_index, first, last in _sentences(doc, segments):
+        n += 1
+        segment_id, section = f"{doc_id}:g{seg_index + 1}", segments[seg_index].kb_id_
+        start, end = idx[first], idx[last] + length[last]
+        sentence_id = f"{doc_id}:s{n}"
+        index.append((start, end, sentence_id, section))
+        rows["sentences"].append((doc_id, sentence_id, segment_id, section, start, end, text[start:end]))
+    rows["documents"].append((
+        doc_id, doc._.title, doc._.number, doc._.date, doc._.path, text_sha256(text), len(text),
+        int(len(doc) - array[:, 2].sum()), n,
+    ))
+    for start, end, label, actor_id, affiliation, confidence, source in span_values(
+            doc, ACTORS_KEY, ("affiliation", "confidence", "source")):
+        sentence_id, _ = _sentence_of(index, start)
+        mention = text[start:end]
+        rows["mentions"].append((doc_id, f"{doc_id}:m{start}-{end}", sentence_id, start, end, mention,
+                                 actor_id, label, root_of(actor_id, affiliation), affiliation,
+                                 confidence, source))
         out.actor_counts[actor_id] += 1
-        out.actor_types[actor_id] = span.label_
-        out.actor_names.setdefault(actor_id, Counter())[span.text] += 1
-        if span._.affiliation:
-            out.affiliations[actor_id] = span._.affiliation
-    for span in doc.spans.get(DEMANDS_KEY, []):
-        sentence_id, section = _sentence_of(index, span.start_char)
-        out.rows["demands"].append({
-            "doc_id": doc_id, "demand_id": f"{doc_id}:d{span.start_char}-{span.end_char}",
-            "sentence_id": sentence_id, "section": section, "start_char": span.start_char,
-            "end_char": span.end_char, "text": span.text, "demander_id": span._.demander,
-            "addressee_ids": _join(span._.addressees), "cue": span._.cue,
-            "conditional": bool(span._.conditional), "confidence": span._.confidence,
-            "source": span._.source,
-        })
-    for span in doc.spans.get(RECOMMENDATIONS_KEY, []):
-        sentence_id, section = _sentence_of(index, span.start_char)
-        out.rows["recommendations"].append({
-            "doc_id": doc_id, "recommendation_id": f"{doc_id}:r{span.start_char}-{span.end_char}",
-            "sentence_id": sentence_id, "section": section, "start_char": span.start_char,
-            "end_char": span.end_char, "text": span.text, "target_ids": _join(span._.targets),
-            "modality": span._.modality, "conditional": bool(span._.conditional),
-            "confidence": span._.confidence, "source": span._.source,
-        })
+        out.actor_types[actor_id] = label
+        out.actor_names.setdefault(actor_id, Counter())[mention] += 1
+        if affiliation:
+            out.affiliations[actor_id] = affiliation
+    for start, end, _, _, demander, addressees, cue, conditional, confidence, source in span_values(
+            doc, DEMANDS_KEY, ("demander", "addressees", "cue", "conditional", "confidence", "source")):
+        sentence_id, section = _sentence_of(index, start)
+        rows["demands"].append((doc_id, f"{doc_id}:d{start}-{end}", sentence_id, section, start, end,
+                                text[start:end], demander, _join(addressees), cue, bool(conditional),
+                                confidence, source))
+    for start, end, _, _, targets, modality, conditional, confidence, source in span_values(
+            doc, RECOMMENDATIONS_KEY, ("targets", "modality", "conditional", "confidence", "source")):
+        sentence_id, section = _sentence_of(index, start)
+        rows["recommendations"].append((doc_id, f"{doc_id}:r{start}-{end}", sentence_id, section, start,
+                                        end, text[start:end], _join(targets), modality,
+                                        bool(conditional), confidence, source))
+    for name, table in rows.items():
+        _in_text_order(name, table)
     return out
 
 
@@ -166,15 +204,16 @@ class ActorAggregate:
         for actor_id, names in tables.actor_names.items():
             self.names.setdefault(actor_id, Counter()).update(names)
 
-    def frame(self) -> pd.DataFrame:
+    def rows(self) -> list[tuple]:
+        """The rows of actors.csv, sorted by actor id, in ``COLUMNS["actors"]`` order."""
         gazetteer = load_gazetteer()
         rows = []
         for actor_id in sorted(self.mentions):
             entry = gazetteer.get(actor_id)
             name = entry["name"] if entry else self.names[actor_id].most_common(1)[0][0]
-            rows.append({
-                "actor_id": actor_id, "name": name, "actor_type": self.types[actor_id],
-                "root_id": root_of(actor_id, self.affiliations.get(actor_id)),
-                "n_mentions": self.mentions[actor_id], "n_documents": self.documents[actor_id],
-            })
-        return pd.DataFrame(rows, columns=COLUMNS["actors"])
+            rows.append((actor_id, name, self.types[actor_id], root_of(actor_id, self.affiliations.get(actor_id)),
+                         self.mentions[actor_id], self.documents[actor_id]))
+        return rows
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows(), columns=COLUMNS["actors"])

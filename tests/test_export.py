@@ -3,17 +3,21 @@ datapackage.json, the spreadsheet-safe tables.xlsx, and 1 vs 2 processes."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import frictionless
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
 from pipeline.corpus import read_document
-from pipeline.export import datapackage
+from pipeline.export import TableWriter, datapackage
 from pipeline.extract import extract
+from pipeline.tables import COLUMNS
 from policy_testkit import (
-    REQUIRED_COLUMNS, SEED_TEXT, TABLE_NAMES, document, read_table, snapshot, write_corpus,
+    REQUIRED_COLUMNS, SEED_TEXT, TABLE_NAMES, crashing_pipeline, document, read_table, snapshot,
+    staging_left, write_corpus,
 )
 
 FORMULAS = ['=HYPERLINK("http://x","y")', "@SUM(1+1)", "+SUM(2)", "-2+3 is what Russia demands."]
@@ -175,3 +179,46 @@ def test_ids_name_the_document(tables):
     for name, key in (("segments", "segment_id"), ("sentences", "sentence_id"), ("mentions", "mention_id"),
                       ("demands", "demand_id"), ("recommendations", "recommendation_id")):
         assert tables[name][key].is_unique, name
+
+
+def _excel_text(value: str) -> str:
+    """What a spreadsheet program shows for an inline string: ``_xHHHH_`` decoded (ECMA-376)."""
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), value)
+
+
+def test_xlsx_text_cells_hold_any_text(tmp_path):
+    texts = ["form\x0cfeed and \x01 control", "_x0041_ is not an A", "  spaces kept  ", "a & <b> > c",
+             "line\r\nbreaks\tand tabs", "\U0001F1EA\U0001F1FA flag", "=SUM(A1:A2)", "-1", "@x", "+1"]
+    writer = TableWriter(tmp_path / "out")
+    writer.write_rows("segments", [("d", f"d:g{i}", "paragraph", "", i, i + len(t), t) for i, t in enumerate(texts)])
+    writer.write_rows("documents", [("d", "T", None, None, "d.txt", "0" * 64, 10, 2, 0)])
+    writer.commit()
+    sheet = load_workbook(tmp_path / "out" / "tables.xlsx")["segments"]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert [_excel_text(row[6].value) for row in rows] == texts
+    assert all(row[6].data_type == "s" and row[3].value is None for row in rows)  # "" is an empty cell
+    assert [row[4].value for row in rows] == list(range(len(texts)))
+    assert read_table(tmp_path / "out" / "segments.csv")["text"].tolist() == texts
+
+
+def test_table_writer_formats_cells_as_pandas_did(tmp_path):
+    row = ("d", "d:m0-6", "d:s1", 0, 6, "Russia", "RUS", "state", "RUS", None, 0.95, "rule")
+    writer = TableWriter(tmp_path / "out", xlsx=False)
+    writer.write_rows("mentions", [row])
+    writer.append("mentions", pd.DataFrame([row], columns=COLUMNS["mentions"]))
+    writer.commit()
+    lines = (tmp_path / "out" / "mentions.csv").read_bytes().split(b"\r\n")
+    assert lines[1] == lines[2] == b"d,d:m0-6,d:s1,0,6,Russia,RUS,state,RUS,,0.95,rule"
+    assert not (tmp_path / "out" / "tables.xlsx").exists()
+
+
+def test_crash_in_a_worker_process_keeps_the_old_tables(out, tmp_path):
+    target = tmp_path / "out"
+    shutil.copytree(out, target)
+    before = snapshot(target)
+    corpus = write_corpus(tmp_path / "corpus", {f"{i}.txt": document("NATO met Russia.") for i in range(4)}
+                          | {"9.txt": document("CRASH-HERE now.")})
+    with pytest.raises(RuntimeError, match="component failed"):
+        extract(corpus, target, nlp=crashing_pipeline(), n_process=2, batch_size=1, report=lambda line: None)
+    assert snapshot(target) == before
+    assert staging_left(target) == []

@@ -8,9 +8,10 @@ keeps preset boundaries) see sentences that never cross a segment.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, LENGTH, SENT_START
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -35,52 +36,85 @@ _SENTENCE_STARTERS = {
     "if", "while", "although", "since", "after", "before", "when", "for", "nevertheless",
     "yet", "still", "thus", "therefore", "also", "both", "some", "many", "most", "one",
 }
+# Abbreviations that stand only before a number ("No. 5", "Art. II", "pp. 3-4").
+_NUMBER_ABBREVIATIONS = {"no.", "nos.", "art.", "para.", "fig.", "vol.", "pp."}
+_ROMAN = re.compile(r"[IVXLC]+")
+_HAS_DIGIT = re.compile(r"\d")
 _CLOSERS = {'"', "”", "’", "'", ")", "]", "»"}
 _OPENERS = {'"', "“", "‘", "'", "(", "[", "«"}
 
 
-def _ends_sentence(doc: Doc, i: int, end: int) -> bool:
+_FINAL = {".", "!", "?", "…"}
+_INITIALISM = re.compile(r"(?:[A-Za-z]\.)+")
+_LIST_MARK = re.compile(r"\d+[.)]|[a-z][.)]")
+
+
+class _Tokens:
+    """The token texts of a Doc as plain strings, read once (IDX and LENGTH from one
+    ``to_array``, sliced out of the text), so the rules below never build Token objects."""
+
+    def __init__(self, doc: Doc, text: str) -> None:
+        if len(doc):
+            array = doc.to_array([IDX, LENGTH]).astype("int64")
+            starts, ends = array[:, 0], array[:, 0] + array[:, 1]
+            self.words = [text[i:j] for i, j in zip(starts.tolist(), ends.tolist())]
+        else:
+            self.words = []
+        self.is_space = [w.isspace() for w in self.words]
+
+
+def _ends_sentence(tokens: _Tokens, i: int, end: int) -> bool:
     """Whether token ``i`` ends a sentence inside a segment ending at token ``end``."""
-    token = doc[i]
+    words, is_space = tokens.words, tokens.is_space
+    text = words[i]
+    if text[-1:] not in _FINAL or is_space[i]:
+        return False
     nxt = i + 1
-    while nxt < end and (doc[nxt].text in _CLOSERS or doc[nxt].is_space and "\n" not in doc[nxt].text):
+    while nxt < end and (words[nxt] in _CLOSERS or is_space[nxt] and "\n" not in words[nxt]):
         nxt += 1
     if nxt >= end:
         return False
-    following = doc[nxt]
-    if "\n" in token.whitespace_ or token.is_space:
-        return False
-    text = token.text
-    lower = text.lower()
-    if text in {".", "!", "?", "…"} or (text.endswith(".") and len(text) > 1):
-        if text in {".", "!", "?", "…"}:
-            prev = doc[i - 1].text.lower() + "." if i > 0 else ""
-            if text == "." and prev in _ABBREVIATIONS:
-                return False
-        elif lower in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]\.)+", text):
-            # "U.S. The ..." ends a sentence; "U.S. President" does not
-            if not (following.is_title and following.lower_ in _SENTENCE_STARTERS):
+    following = words[nxt]
+    # the first word of what follows, past an opening quote or bracket
+    head = words[nxt + 1] if following in _OPENERS and nxt + 1 < end else following
+    if text in _FINAL:
+        prev = words[i - 1].lower() + "." if i > 0 else ""
+        if text == "." and prev in _ABBREVIATIONS and not _word_not_abbreviation(prev, head):
+            return False
+    elif text.endswith(".") and len(text) > 1:
+        lower = text.lower()
+        if lower in _ABBREVIATIONS and _word_not_abbreviation(lower, head):
+            pass
+        elif lower in _ABBREVIATIONS or _INITIALISM.fullmatch(text):
+            # "U.S. The ..." and "U.S. “We ..." end a sentence; "U.S. President" does not
+            if not (head.istitle() and head.lower() in _SENTENCE_STARTERS):
                 return False
         else:
             return False
-        first = following.text[:1]
-        if following.text in _OPENERS and nxt + 1 < end:
-            first = doc[nxt + 1].text[:1]
-        return first.isupper() or first.isdigit()
-    return False
+    else:
+        return False
+    first = head[:1]
+    return first.isupper() or first.isdigit()
 
 
-def _line_breaks(doc: Doc, start: int, end: int) -> set[int]:
+def _word_not_abbreviation(abbreviation: str, head: str) -> bool:
+    """Whether ``no.`` (or another abbreviation that only stands before a number) is a
+    plain word ending a sentence here: "The answer was no. Congress ..." but "No. 5",
+    "No. R45890", "Art. IV"."""
+    return abbreviation in _NUMBER_ABBREVIATIONS and not (_HAS_DIGIT.search(head) or _ROMAN.fullmatch(head))
+
+
+def _line_breaks(tokens: _Tokens, start: int, end: int) -> set[int]:
     """Token indices that start a new sentence after a line break inside a
     block: a list item, or a line after one ending in ``:`` or final punctuation."""
+    words, is_space = tokens.words, tokens.is_space
     starts = set()
     for i in range(start, end - 1):
-        token = doc[i]
-        if "\n" in token.whitespace_ or (token.is_space and "\n" in token.text):
-            prev = doc[i] if not token.is_space else doc[i - 1]
-            nxt = doc[i + 1]
-            if prev.text[-1:] in {":", ".", "!", "?", ";"} or nxt.text in {"-", "•", "*", "–", "—"} \
-                    or re.fullmatch(r"\d+[.)]|[a-z][.)]", nxt.text) or nxt.text[:1] in {"•", "-"}:
+        # a token's own trailing whitespace is at most one space: line breaks are space tokens
+        if is_space[i] and "\n" in words[i]:
+            prev, nxt = words[i - 1], words[i + 1]
+            if prev[-1:] in {":", ".", "!", "?", ";"} or nxt in {"-", "•", "*", "–", "—"} \
+                    or _LIST_MARK.fullmatch(nxt) or nxt[:1] in {"•", "-"}:
                 starts.add(i + 1)
     return starts
 
@@ -92,7 +126,8 @@ class Segmenter:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        layout = parse_layout(doc.text)
+        text = doc.text
+        layout = parse_layout(text)
         doc._.title, doc._.number, doc._.date = layout.title, layout.number, layout.date
         spans = []
         for segment in layout.segments:
@@ -101,28 +136,32 @@ class Segmenter:
             if span is not None:
                 spans.append(span)
         doc.spans[SEGMENTS_KEY] = spans
-        self.set_sentences(doc, spans)
+        self.set_sentences(doc, spans, text)
         return doc
 
     @staticmethod
-    def set_sentences(doc: Doc, segments: list) -> None:
+    def set_sentences(doc: Doc, segments: list, text: str | None = None) -> None:
+        tokens = _Tokens(doc, doc.text if text is None else text)
+        words, is_space = tokens.words, tokens.is_space
+        # only a token ending in final punctuation can end a sentence
+        candidates = [i for i, w in enumerate(words) if w[-1:] in _FINAL]
         starts = {0}
         for span in segments:
             starts.add(span.start)
             if span.end < len(doc):
                 starts.add(span.end)
-            starts |= _line_breaks(doc, span.start, span.end)
-            for i in range(span.start, span.end):
-                if _ends_sentence(doc, i, span.end):
+            starts |= _line_breaks(tokens, span.start, span.end)
+            for i in candidates[bisect_left(candidates, span.start):bisect_left(candidates, span.end)]:
+                if _ends_sentence(tokens, i, span.end):
                     j = i + 1
-                    while j < span.end and (doc[j].text in _CLOSERS or doc[j].is_space):
+                    while j < span.end and (words[j] in _CLOSERS or is_space[j]):
                         j += 1
                     starts.add(j)
         # One array write: setting token.is_sent_start one by one rescans the doc each time.
         values = numpy.full(len(doc), -1, dtype="int64")
         for i in starts:
             # whitespace between segments stays with the sentence before it
-            if i < len(doc) and not doc[i].is_space:
+            if i < len(doc) and not is_space[i]:
                 values[i] = 1
         if len(doc):
             values[0] = 1

@@ -105,19 +105,25 @@ def test_sentence_boundaries(nlp, paragraph, expected):
     assert body_sentences(nlp, paragraph) == expected
 
 
-@pytest.mark.xfail(reason="segmenter: a sentence ending in 'U.S.' followed by an opening quote is not split",
-                   strict=False)
-def test_sentence_after_initialism_then_quote(nlp):
-    paragraph = "Russia demanded guarantees from the U.S. “We want them now,” Lavrov said."
-    assert body_sentences(nlp, paragraph) == [
-        "Russia demanded guarantees from the U.S.", "“We want them now,” Lavrov said."]
+@pytest.mark.parametrize("paragraph, expected", [
+    ("Russia demanded guarantees from the U.S. “We want them now,” Lavrov said.",
+     ["Russia demanded guarantees from the U.S.", "“We want them now,” Lavrov said."]),
+    ("Aid came from the U.S. (The EU declined.)", ["Aid came from the U.S.", "(The EU declined.)"]),
+    ("The U.S. “Patriot” systems arrived in Poland.", ["The U.S. “Patriot” systems arrived in Poland."]),
+])
+def test_sentence_after_initialism_then_quote(nlp, paragraph, expected):
+    assert body_sentences(nlp, paragraph) == expected
 
 
-@pytest.mark.xfail(reason="segmenter: the word 'no.' at a sentence end is taken for the abbreviation 'No.'",
-                   strict=False)
-def test_sentence_ending_in_the_word_no(nlp):
-    assert body_sentences(nlp, "The answer was no. Congress met again.") == [
-        "The answer was no.", "Congress met again."]
+@pytest.mark.parametrize("paragraph, expected", [
+    ("The answer was no. Congress met again.", ["The answer was no.", "Congress met again."]),
+    ("Moscow said no. The talks ended.", ["Moscow said no.", "The talks ended."]),
+    ("See Report No. R45890 for the details.", ["See Report No. R45890 for the details."]),
+    ("Resolution No. 2231 still binds Iran.", ["Resolution No. 2231 still binds Iran."]),
+    ("Under Art. IV of the treaty, states consult.", ["Under Art. IV of the treaty, states consult."]),
+])
+def test_abbreviations_before_numbers_and_the_word_no(nlp, paragraph, expected):
+    assert body_sentences(nlp, paragraph) == expected
 
 
 def test_list_items_are_sentences(nlp):
