@@ -96,7 +96,9 @@ def rules_pipeline() -> Language:
 
 def write_docbin(docs: list[Doc], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    DocBin(docs=docs, store_user_data=True).to_disk(path)
+    from .fit import DOC_ATTRS
+
+    DocBin(attrs=DOC_ATTRS, docs=docs, store_user_data=True).to_disk(path)
 
 
 def read_docbin(path: Path, nlp: Language) -> list[Doc]:

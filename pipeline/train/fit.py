@@ -13,12 +13,13 @@ from typing import Callable
 
 from spacy import util
 from spacy.language import Language
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc, DocBin, Span
 from spacy.training import Example
 from thinc.api import fix_random_seed
 
 from . import suggester  # noqa: F401  (registers policy.candidate_spans.v1)
 from .data import GOLD_KEY
+from .suggester import CANDIDATE_KEYS, TRIGGERS, clause_candidates
 
 CONFIG = Path(__file__).parent / "trained.cfg"
 SPANCAT = "policy_spancat"
@@ -29,18 +30,38 @@ TARGET_KEYS = (GOLD_KEY, "policy_model_spans")
 GOLD_CANDIDATES = "policy_gold_candidates"
 
 
+#: What the trained layer reads of a token; the syntactic base's analyses are not carried.
+DOC_ATTRS = ["ORTH", "NORM", "SPACY", "SENT_START"]
+
+
 def to_vocab(docs: list[Doc], nlp: Language) -> list[Doc]:
     """The same documents (spans and user data included) in ``nlp``'s vocab."""
-    data = DocBin(docs=docs, store_user_data=True).to_bytes()
+    data = DocBin(attrs=DOC_ATTRS, docs=docs, store_user_data=True).to_bytes()
     return list(DocBin().from_bytes(data).get_docs(nlp.vocab))
 
 
+def matching_candidates(doc: Doc, gold: list[Span]) -> list[Span]:
+    """Candidates (rule rows, clause candidates) that the guide's scoring would count as
+    a gold span: each covers at least half of the other (in tokens). spancat learns
+    exact spans; these targets teach it the evaluation's notion of a right span."""
+    candidates = {(s.start, s.end) for key in CANDIDATE_KEYS for s in doc.spans.get(key, [])}
+    candidates |= clause_candidates(doc, set(TRIGGERS), 50)
+    found = []
+    for g in gold:
+        for a, b in candidates:
+            overlap = min(b, g.end) - max(a, g.start)
+            if (a, b) != (g.start, g.end) and 2 * overlap >= g.end - g.start and 2 * overlap >= b - a:
+                found.append(Span(doc, a, b, label=g.label_))
+    return found
+
+
 def make_example(doc: Doc) -> Example:
-    """Reference: gold spans under the classifier's key; predicted: the same document
-    with the rule spans (and the gold ones as training candidates)."""
+    """Reference: gold spans, and the candidates the scoring would count as them, under
+    the classifier's key; predicted: the same document with the rule spans (and the
+    gold ones as training candidates)."""
     reference = doc.copy()
     gold = list(reference.spans.get(GOLD_KEY, []))
-    reference.spans["policy_model_spans"] = gold
+    reference.spans["policy_model_spans"] = gold + matching_candidates(reference, gold)
     predicted = doc.copy()
     for key in TARGET_KEYS:
         if key in predicted.spans:

@@ -1,0 +1,176 @@
+"""Cross-validation by document, the merge thresholds chosen on it, and `make train`.
+
+Documents are dealt into ``k`` folds (seeded shuffle); for each fold a model is trained
+on the others and run on it, so every dev document gets out-of-fold predictions. The
+merge settings (add model-only spans above a threshold? drop rule rows the model
+rejects?) are chosen per label on the pooled out-of-fold scores, against rules-only:
+a step is kept only when it raises that label's F1. The fold models are saved
+(``folds/fold-N``) so ``pipeline evaluate`` scores dev documents out of fold.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from pathlib import Path
+from typing import Callable
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..evaluate import Counts, score_document
+from ..records import doc_to_record
+from .data import GOLD_KEY, annotate, load_gold, read_split, rules_pipeline
+from .fit import to_vocab, train_model
+from .merge import GROUPS, TrainedMerge, merge
+
+ADD_GRID = (None, 0.5, 0.6, 0.7, 0.8, 0.9)
+DROP_GRID = (None, 0.02, 0.05, 0.1, 0.2)
+MERGE = "policy_trained_merge"
+
+
+def deal_folds(doc_ids: list[str], k: int, seed: int) -> list[list[str]]:
+    ids = sorted(doc_ids)
+    random.Random(seed).shuffle(ids)
+    return [sorted(ids[i::k]) for i in range(k)]
+
+
+def _settings(nlp: Language, add: dict, drop: dict) -> TrainedMerge:
+    return TrainedMerge(nlp, MERGE, confirm=0.5, reject=0.1, add_threshold=add, drop_below=drop)
+
+
+def predict_scores(model: Language, docs: list[Doc]) -> list[Doc]:
+    """Held-out documents (rule rows on them) with the span classifier's scores added."""
+    moved = to_vocab(docs, model)
+    for doc in moved:
+        if GOLD_KEY in doc.spans:
+            del doc.spans[GOLD_KEY]
+    return list(model.pipe(moved))
+
+
+def score_variant(nlp: Language, docs: list[Doc], records: dict[str, dict], add: dict, drop: dict) -> dict:
+    """Micro metrics of the merge with these settings over scored documents."""
+    total = Counts()
+    settings = _settings(nlp, add, drop)
+    for doc in docs:
+        merged = merge(doc.copy(), settings)
+        total.add(score_document(records[doc._.doc_id], doc_to_record(merged)))
+    return total.metrics()
+
+
+def choose_merge(nlp: Language, docs: list[Doc], records: dict[str, dict]) -> dict:
+    """Per label, the add and drop thresholds that raise its out-of-fold F1 most (ties: off)."""
+    off = {label: None for label in GROUPS}
+    chosen = {"add_threshold": dict(off), "drop_below": dict(off)}
+    grid = []
+    for label in GROUPS:
+        best = (score_variant(nlp, docs, records, off, off)[label]["f1"], None, None)
+        for add in ADD_GRID:
+            for drop in DROP_GRID:
+                if add is None and drop is None:
+                    continue
+                f1 = score_variant(nlp, docs, records, {**off, label: add}, {**off, label: drop})[label]["f1"]
+                grid.append({"label": label, "add": add, "drop": drop, "f1": f1})
+                if f1 > best[0] + 1e-9:
+                    best = (f1, add, drop)
+        chosen["add_threshold"][label], chosen["drop_below"][label] = best[1], best[2]
+    return {**chosen, "grid": grid}
+
+
+def train_all(gold_dir: Path, out: Path, *, splits: Path, k: int = 5, epochs: int | None = None,
+              seed: int = 0, report: Callable[[str], None] = print) -> dict:
+    """`make train`: cross-validate, choose the merge, train on every dev document.
+
+    Writes ``out/model-best`` (the layer), ``out/folds/fold-N`` (out-of-fold models,
+    with the held-out doc_ids in their meta) and ``out/cv.json`` (the figures).
+    """
+    started = time.perf_counter()
+    out = Path(out)
+    (out / "folds").mkdir(parents=True, exist_ok=True)
+    dev_ids = read_split(splits, "dev")
+    gold_docs = load_gold(gold_dir, dev_ids)
+    records = {g.doc_id: g.record for g in gold_docs}
+    base = rules_pipeline()
+    layers = base.meta.get("policy_layers", ["rules"])
+    docs = annotate(base, gold_docs)
+    by_id = {d._.doc_id: d for d in docs}
+    folds = deal_folds(dev_ids, k, seed)
+    scored: list[Doc] = []
+    fold_seconds = []
+    for n, held_out in enumerate(folds):
+        t0 = time.perf_counter()
+        model = train_model([by_id[i] for i in dev_ids if i not in held_out], epochs=epochs, seed=seed)
+        fold_seconds.append(round(time.perf_counter() - t0, 1))
+        scored.extend(predict_scores(model, [by_id[i] for i in held_out]))
+        model.meta["policy_held_out"] = held_out
+        model.add_pipe(MERGE)  # settings filled in below, once chosen
+        model.to_disk(out / "folds" / f"fold-{n}")
+        report(f"fold {n}: trained on {len(dev_ids) - len(held_out)} documents in {fold_seconds[-1]} s, "
+               f"held out {', '.join(held_out)}")
+    chosen = choose_merge(base, scored, records)
+    off = {label: None for label in GROUPS}
+    rules_only = score_variant(base, scored, records, off, off)
+    merged = score_variant(base, scored, records, chosen["add_threshold"], chosen["drop_below"])
+    per_component = _classifier_scores(scored, records)
+    for n in range(len(folds)):
+        _set_merge(out / "folds" / f"fold-{n}", chosen)
+    t0 = time.perf_counter()
+    model = train_model(docs, epochs=epochs, seed=seed)
+    final_seconds = round(time.perf_counter() - t0, 1)
+    model.add_pipe(MERGE, config={"add_threshold": chosen["add_threshold"], "drop_below": chosen["drop_below"]})
+    model.meta["policy_training"] = {"split": "dev", "documents": dev_ids, "candidates_from": layers}
+    model.to_disk(out / "model-best")
+    result = {
+        "documents": dev_ids, "folds": folds, "k": k, "seed": seed,
+        "epochs": epochs or model.config["training"]["max_epochs"], "candidates_from": layers,
+        "merge": {"add_threshold": chosen["add_threshold"], "drop_below": chosen["drop_below"]},
+        "merge_grid": chosen["grid"],
+        "out_of_fold": {"rules_only": rules_only, "rules_plus_model": merged},
+        "span_classifier": per_component,
+        "seconds": {"folds": fold_seconds, "final": final_seconds,
+                    "total": round(time.perf_counter() - started, 1)},
+    }
+    (out / "cv.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return result
+
+
+def _set_merge(path: Path, chosen: dict) -> None:
+    """Write the chosen merge settings into a saved fold pipeline's config."""
+    from spacy import util
+
+    cfg_path = path / "config.cfg"
+    cfg = util.load_config(cfg_path)
+    cfg["components"][MERGE]["add_threshold"] = chosen["add_threshold"]
+    cfg["components"][MERGE]["drop_below"] = chosen["drop_below"]
+    cfg.to_disk(cfg_path)
+
+
+def _classifier_scores(docs: list[Doc], records: dict[str, dict]) -> dict:
+    """The span classifier alone, out of fold: its spans over 0.5 (non-overlapping, best
+    first) scored as predictions, per label, with the guide's overlap rule."""
+    from ..evaluate import _half
+
+    out = {}
+    for label in GROUPS:
+        gold_n = found = pred_n = correct = 0
+        for doc in docs:
+            gold = [s for s in records[doc._.doc_id]["spans"] if s["label"] == label]
+            group = doc.spans.get("policy_model_spans", [])
+            scores = group.attrs.get("scores", []) if len(group) else []
+            spans = sorted(((float(v), s) for s, v in zip(group, scores) if s.label_ == label and v >= 0.5),
+                           key=lambda x: -x[0])
+            kept = []
+            for _, s in spans:
+                if all(s.end <= k.start or s.start >= k.end for k in kept):
+                    kept.append(s)
+            pred = [{"start": s.start_char, "end": s.end_char} for s in kept]
+            gold_n += len(gold)
+            pred_n += len(pred)
+            found += sum(_half(g, pred) for g in gold)
+            correct += sum(_half(p, gold) for p in pred)
+        p = correct / pred_n if pred_n else 0.0
+        r = found / gold_n if gold_n else 0.0
+        out[label] = {"precision": round(p, 4), "recall": round(r, 4),
+                      "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0, "n_gold": gold_n, "n_pred": pred_n}
+    return out
