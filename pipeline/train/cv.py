@@ -4,7 +4,8 @@ Documents are dealt into ``k`` folds (seeded shuffle); for each fold a model is 
 on the others and run on it, so every dev document gets out-of-fold predictions. The
 merge settings (add model-only spans above a threshold? drop rule rows the model
 rejects?) are chosen per label on the pooled out-of-fold scores, against rules-only:
-a step is kept only when it raises that label's F1. The fold models are saved
+a step is kept only when it raises that label's objective (mean of its F1 and
+the attribute scores of its found spans). The fold models are saved
 (``folds/fold-N``) so ``pipeline evaluate`` scores dev documents out of fold.
 """
 
@@ -59,27 +60,42 @@ def score_variant(nlp: Language, docs: list[Doc], records: dict[str, dict], add:
     return total.metrics()
 
 
+#: What a merge step must raise, per label: the span F1 and the attributes of found spans.
+OBJECTIVE = {"DEMAND": ("demander_accuracy", "addressee_f1"), "RECOMMENDATION": ("target_f1",)}
+
+
+def objective(metrics: dict, label: str) -> float:
+    """Mean of the label's F1 and its attribute scores: adding spans whose roles are
+    wrong must not pass for an improvement."""
+    values = [metrics[label]["f1"]] + [metrics[name] or 0.0 for name in OBJECTIVE[label]]
+    return round(sum(values) / len(values), 4)
+
+
 def choose_merge(nlp: Language, docs: list[Doc], records: dict[str, dict]) -> dict:
-    """Per label, the add and drop thresholds that raise its out-of-fold F1 most (ties: off)."""
+    """Per label, the add and drop thresholds that raise its out-of-fold objective most
+    (ties and no gain: the step stays off)."""
     off = {label: None for label in GROUPS}
     chosen = {"add_threshold": dict(off), "drop_below": dict(off)}
     grid = []
     for label in GROUPS:
-        best = (score_variant(nlp, docs, records, off, off)[label]["f1"], None, None)
+        best = (objective(score_variant(nlp, docs, records, off, off), label), None, None)
         for add in ADD_GRID:
             for drop in DROP_GRID:
                 if add is None and drop is None:
                     continue
-                f1 = score_variant(nlp, docs, records, {**off, label: add}, {**off, label: drop})[label]["f1"]
-                grid.append({"label": label, "add": add, "drop": drop, "f1": f1})
-                if f1 > best[0] + 1e-9:
-                    best = (f1, add, drop)
+                metrics = score_variant(nlp, docs, records, {**off, label: add}, {**off, label: drop})
+                value = objective(metrics, label)
+                grid.append({"label": label, "add": add, "drop": drop, "objective": value,
+                             "f1": metrics[label]["f1"],
+                             **{name: metrics[name] for name in OBJECTIVE[label]}})
+                if value > best[0] + 1e-9:
+                    best = (value, add, drop)
         chosen["add_threshold"][label], chosen["drop_below"][label] = best[1], best[2]
     return {**chosen, "grid": grid}
 
 
 def train_all(gold_dir: Path, out: Path, *, splits: Path, k: int = 5, epochs: int | None = None,
-              seed: int = 0, report: Callable[[str], None] = print) -> dict:
+              seed: int = 0, tok2vec_source: Path | None = None, report: Callable[[str], None] = print) -> dict:
     """`make train`: cross-validate, choose the merge, train on every dev document.
 
     Writes ``out/model-best`` (the layer), ``out/folds/fold-N`` (out-of-fold models,
@@ -100,7 +116,7 @@ def train_all(gold_dir: Path, out: Path, *, splits: Path, k: int = 5, epochs: in
     fold_seconds = []
     for n, held_out in enumerate(folds):
         t0 = time.perf_counter()
-        model = train_model([by_id[i] for i in dev_ids if i not in held_out], epochs=epochs, seed=seed)
+        model = train_model([by_id[i] for i in dev_ids if i not in held_out], epochs=epochs, seed=seed, tok2vec_source=tok2vec_source)
         fold_seconds.append(round(time.perf_counter() - t0, 1))
         scored.extend(predict_scores(model, [by_id[i] for i in held_out]))
         model.meta["policy_held_out"] = held_out
@@ -116,7 +132,7 @@ def train_all(gold_dir: Path, out: Path, *, splits: Path, k: int = 5, epochs: in
     for n in range(len(folds)):
         _set_merge(out / "folds" / f"fold-{n}", chosen)
     t0 = time.perf_counter()
-    model = train_model(docs, epochs=epochs, seed=seed)
+    model = train_model(docs, epochs=epochs, seed=seed, tok2vec_source=tok2vec_source)
     final_seconds = round(time.perf_counter() - t0, 1)
     model.add_pipe(MERGE, config={"add_threshold": chosen["add_threshold"], "drop_below": chosen["drop_below"]})
     model.meta["policy_training"] = {"split": "dev", "documents": dev_ids, "candidates_from": layers}
@@ -124,6 +140,7 @@ def train_all(gold_dir: Path, out: Path, *, splits: Path, k: int = 5, epochs: in
     result = {
         "documents": dev_ids, "folds": folds, "k": k, "seed": seed,
         "epochs": epochs or model.config["training"]["max_epochs"], "candidates_from": layers,
+        "tok2vec_source": str(tok2vec_source) if tok2vec_source else None,
         "merge": {"add_threshold": chosen["add_threshold"], "drop_below": chosen["drop_below"]},
         "merge_grid": chosen["grid"],
         "out_of_fold": {"rules_only": rules_only, "rules_plus_model": merged},

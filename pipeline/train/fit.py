@@ -11,6 +11,7 @@ import random
 from pathlib import Path
 from typing import Callable
 
+import spacy
 from spacy import util
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
@@ -23,6 +24,7 @@ from .suggester import CANDIDATE_KEYS, TRIGGERS, clause_candidates
 
 CONFIG = Path(__file__).parent / "trained.cfg"
 SPANCAT = "policy_spancat"
+TOK2VEC = "policy_tok2vec"
 #: Keys of doc.spans that hold training targets: never visible on the predicted side.
 TARGET_KEYS = (GOLD_KEY, "policy_model_spans")
 #: Gold spans offered to the span classifier as candidates while training (teacher forcing),
@@ -71,7 +73,7 @@ def make_example(doc: Doc) -> Example:
 
 
 def train_model(docs: list[Doc], *, config: Path = CONFIG, epochs: int | None = None,
-                seed: int | None = None, progress: Callable[[int, dict], None] | None = None) -> Language:
+                seed: int | None = None, tok2vec_source: Path | str | None = None, progress: Callable[[int, dict], None] | None = None) -> Language:
     """A pipeline of the trained components, trained on ``docs`` (from ``data.annotate``).
 
     Args:
@@ -79,6 +81,8 @@ def train_model(docs: list[Doc], *, config: Path = CONFIG, epochs: int | None = 
         config: the training config (default ``trained.cfg``).
         epochs: passes over the data (default: the config's ``training.max_epochs``).
         seed: random seed (default: the config's ``training.seed``).
+        tok2vec_source: a saved pipeline whose ``tok2vec`` starts the layer's (default:
+            the config's ``training.tok2vec_source``; "" or null: from scratch).
         progress: called with (epoch, losses) after each epoch.
     """
     cfg = util.load_config(config, interpolate=True)
@@ -87,9 +91,16 @@ def train_model(docs: list[Doc], *, config: Path = CONFIG, epochs: int | None = 
     epochs = training["max_epochs"] if epochs is None else epochs
     fix_random_seed(seed)
     nlp = util.load_model_from_config(cfg, auto_fill=True, validate=True)
+    source = tok2vec_source if tok2vec_source is not None else training.get("tok2vec_source")
+    if source:
+        # Start from a trained tok2vec (the UD base's) and fine-tune it.
+        base = spacy.load(source)
+        nlp.remove_pipe(TOK2VEC)
+        nlp.add_pipe("tok2vec", name=TOK2VEC, source=base, first=True)
     examples = [make_example(doc) for doc in to_vocab(docs, nlp)]
     optimizer = util.registry.resolve({"optimizer": training["optimizer"]})["optimizer"]
-    nlp.initialize(lambda: examples, sgd=optimizer)
+    with nlp.select_pipes(disable=[TOK2VEC] if source else []):
+        nlp.initialize(lambda: examples, sgd=optimizer)
     rng = random.Random(seed)
     size = int(training.get("batch_size", 2))
     for epoch in range(epochs):

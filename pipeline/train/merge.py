@@ -74,12 +74,18 @@ class TrainedMerge:
     def model_demand(self, ctx: DocContext, span: Span) -> None:
         sent = span.sent
         cue = _cue_index(ctx, span.start, sent.start)
-        demander_ids, _ = subject_left(ctx, cue, strict=False)
-        if not demander_ids:
-            speaker = reported_speaker(ctx, sent, self.reporting, self.according)
+        speaker = reported_speaker(ctx, sent, self.reporting, self.according)
+        addressees: list[str] = []
+        if ctx.doc[cue].lower_ in MODALS:
+            # "X said Y must ...": the speaker demands, the modal's subject must act
+            addressees, _ = subject_left(ctx, cue)
             demander_ids = speaker[0] if speaker else []
+        else:
+            demander_ids, _ = subject_left(ctx, cue, strict=False)
+            if not demander_ids and speaker:
+                demander_ids = speaker[0]
+            addressees, _ = actors_right(ctx, cue + 1, span.start)
         demander = demander_ids[0] if demander_ids else None
-        addressees, _ = actors_right(ctx, cue + 1, span.start)
         if not addressees:
             own = roots(ctx, [demander]) if demander else set()
             for actor in ctx.actors_in(span.start, span.end):
