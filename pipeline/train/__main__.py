@@ -20,6 +20,7 @@ def run(
     epochs: int = typer.Option(None, help="Epochs (default: trained.cfg's training.max_epochs)."),
     seed: int = typer.Option(0, help="Random seed."),
     card: Path = typer.Option(None, help="Also write the model card here."),
+    config: Path = typer.Option(None, help="Training config (default: pipeline/train/trained.cfg)."),
     tok2vec_source: Path = typer.Option(None, help="Start the tok2vec from this pipeline's (e.g. models/base/model-best)."),
 ) -> None:
     """Cross-validate by document, choose the merge, train on all of dev, write the card."""
@@ -28,7 +29,7 @@ def run(
 
     try:
         result = train_all(gold, out, splits=splits, k=folds, epochs=epochs, seed=seed,
-                           tok2vec_source=tok2vec_source, report=typer.echo)
+                           tok2vec_source=tok2vec_source, config=config, report=typer.echo)
     except TrainError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(1)

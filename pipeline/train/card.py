@@ -23,6 +23,11 @@ def write_card(result: dict) -> str:
     for label, m in result["span_classifier"].items():
         classifier.append(f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} "
                           f"| {m['n_gold']} | {m['n_pred']} |")
+    bands = ["| label | model score on the rule row | rule rows | right | precision |", "|---|---|---|---|---|"]
+    for label, by_band in result.get("rule_rows_by_model_score", {}).items():
+        for band, m in by_band.items():
+            precision = "-" if m["precision"] is None else f"{m['precision']:.3f}"
+            bands.append(f"| {label} | {band} | {m['rows']} | {m['right']} | {precision} |")
     merge = result["merge"]
     steps = []
     for label in ("DEMAND", "RECOMMENDATION"):
@@ -73,9 +78,26 @@ The span classifier alone (its spans with score ≥ 0.5, non-overlapping), out o
 
 {chr(10).join(classifier)}
 
+What the merged confidence carries: the rule rows, out of fold, by the model's score
+(right = the guide's overlap rule against gold):
+
+{chr(10).join(bands)}
+
 ## Speed
 Training on 2 shared CPU cores: folds {', '.join(f'{s} s' for s in seconds['folds'])}; final model
 {seconds['final']} s; `make train` in all {seconds['total']} s.
+
+## Choices measured during development (out of fold, same folds and seed, 2026-11-26)
+- spaCy's `span_finder` as the proposer: its start/end tagger collapsed to "no span"
+  within two epochs on this data and took the shared tok2vec with it; replaced by
+  clause candidates.
+- spancat trained on exact gold spans only: the rule rows that the guide counts as
+  right but that differ by a token were negatives; with candidates that meet the
+  guide's overlap rule as positives the classifier alone went from DEMAND F1 0.36 /
+  RECOMMENDATION 0.46 to 0.48 / 0.63.
+- tok2vec started from the UD base (`--tok2vec-source models/base/model-best`):
+  DEMAND 0.44 / RECOMMENDATION 0.54, worse than from scratch; not used.
+- a wider CNN window (2): DEMAND 0.49 / RECOMMENDATION 0.62, no gain; not used.
 
 ## Limits
 - {len(result['documents'])} documents, about 190 DEMAND and 80 RECOMMENDATION spans: scores vary

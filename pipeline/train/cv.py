@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from ..evaluate import Counts, score_document
 from ..records import doc_to_record
 from .data import GOLD_KEY, annotate, load_gold, read_split, rules_pipeline
-from .fit import to_vocab, train_model
+from .fit import CONFIG, to_vocab, train_model
 from .merge import GROUPS, TrainedMerge, merge
 
 ADD_GRID = (None, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -95,7 +95,7 @@ def choose_merge(nlp: Language, docs: list[Doc], records: dict[str, dict]) -> di
 
 
 def train_all(gold_dir: Path, out: Path, *, splits: Path, k: int = 5, epochs: int | None = None,
-              seed: int = 0, tok2vec_source: Path | None = None, report: Callable[[str], None] = print) -> dict:
+              seed: int = 0, tok2vec_source: Path | None = None, config: Path | None = None, report: Callable[[str], None] = print) -> dict:
     """`make train`: cross-validate, choose the merge, train on every dev document.
 
     Writes ``out/model-best`` (the layer), ``out/folds/fold-N`` (out-of-fold models,
@@ -116,7 +116,8 @@ def train_all(gold_dir: Path, out: Path, *, splits: Path, k: int = 5, epochs: in
     fold_seconds = []
     for n, held_out in enumerate(folds):
         t0 = time.perf_counter()
-        model = train_model([by_id[i] for i in dev_ids if i not in held_out], epochs=epochs, seed=seed, tok2vec_source=tok2vec_source)
+        model = train_model([by_id[i] for i in dev_ids if i not in held_out], epochs=epochs, seed=seed, tok2vec_source=tok2vec_source,
+                            config=config or CONFIG)
         fold_seconds.append(round(time.perf_counter() - t0, 1))
         scored.extend(predict_scores(model, [by_id[i] for i in held_out]))
         model.meta["policy_held_out"] = held_out
@@ -129,10 +130,12 @@ def train_all(gold_dir: Path, out: Path, *, splits: Path, k: int = 5, epochs: in
     rules_only = score_variant(base, scored, records, off, off)
     merged = score_variant(base, scored, records, chosen["add_threshold"], chosen["drop_below"])
     per_component = _classifier_scores(scored, records)
+    bands = _rule_rows_by_score(scored, records)
     for n in range(len(folds)):
         _set_merge(out / "folds" / f"fold-{n}", chosen)
     t0 = time.perf_counter()
-    model = train_model(docs, epochs=epochs, seed=seed, tok2vec_source=tok2vec_source)
+    model = train_model(docs, epochs=epochs, seed=seed, tok2vec_source=tok2vec_source,
+                            config=config or CONFIG)
     final_seconds = round(time.perf_counter() - t0, 1)
     model.add_pipe(MERGE, config={"add_threshold": chosen["add_threshold"], "drop_below": chosen["drop_below"]})
     model.meta["policy_training"] = {"split": "dev", "documents": dev_ids, "candidates_from": layers}
@@ -145,6 +148,7 @@ def train_all(gold_dir: Path, out: Path, *, splits: Path, k: int = 5, epochs: in
         "merge_grid": chosen["grid"],
         "out_of_fold": {"rules_only": rules_only, "rules_plus_model": merged},
         "span_classifier": per_component,
+        "rule_rows_by_model_score": bands,
         "seconds": {"folds": fold_seconds, "final": final_seconds,
                     "total": round(time.perf_counter() - started, 1)},
     }
@@ -190,4 +194,30 @@ def _classifier_scores(docs: list[Doc], records: dict[str, dict]) -> dict:
         r = found / gold_n if gold_n else 0.0
         out[label] = {"precision": round(p, 4), "recall": round(r, 4),
                       "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0, "n_gold": gold_n, "n_pred": pred_n}
+    return out
+
+
+BANDS = ((0.0, 0.1, "score < 0.1 (rejected: confidence lowered)"), (0.1, 0.5, "0.1 ≤ score < 0.5 (unchanged)"),
+         (0.5, 1.01, "score ≥ 0.5 (confirmed: confidence raised)"))
+
+
+def _rule_rows_by_score(docs: list[Doc], records: dict[str, dict]) -> dict:
+    """Out of fold: how many rule rows fall in each band of the model's score, and how
+    many of them are right by the guide's overlap rule (does the confidence inform?)."""
+    from ..evaluate import _half
+    from .merge import model_scores
+
+    out: dict[str, dict] = {}
+    for label, key in GROUPS.items():
+        counts = {name: [0, 0] for *_, name in BANDS}
+        for doc in docs:
+            gold = [s for s in records[doc._.doc_id]["spans"] if s["label"] == label]
+            scores = model_scores(doc)
+            for span in doc.spans.get(key, []):
+                value = scores.get((span.start, span.end, label), 0.0)
+                name = next(n for lo, hi, n in BANDS if lo <= value < hi)
+                counts[name][0] += 1
+                counts[name][1] += _half({"start": span.start_char, "end": span.end_char}, gold)
+        out[label] = {name: {"rows": n, "right": r, "precision": round(r / n, 3) if n else None}
+                      for name, (n, r) in counts.items()}
     return out
