@@ -50,10 +50,27 @@ def test_training_writes_model_folds_and_out_of_fold_figures(tiny_trained):
         assert meta["policy_held_out"] == cv["folds"][fold]
     rules = cv["out_of_fold"]["rules_only"]
     assert rules["DEMAND"]["n_gold"] > 0 and 0 <= rules["DEMAND"]["f1"] <= 1
+    assert set(cv["merge"]["add_threshold"]) == set(cv["merge"]["drop_below"]) == {"DEMAND", "RECOMMENDATION"}
     for label in ("DEMAND", "RECOMMENDATION"):
-        assert set(cv["merge"]["add_threshold"]) == {"DEMAND", "RECOMMENDATION"}
         assert cv["span_classifier"][label]["n_gold"] > 0
-    assert (tiny_trained / "MODEL_CARD.md").exists() is False  # the card is written by the CLI
+        bands = cv["rule_rows_by_model_score"][label]
+        assert sum(b["rows"] for b in bands.values()) == rules[label]["n_pred"]
+
+
+def test_train_cli_names_a_missing_gold_file(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    splits = tmp_path / "splits.json"
+    splits.write_text(json.dumps({"dev": ["no-such-doc"]}), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "POLICY_BASE_MODEL": "none"}
+    result = subprocess.run([sys.executable, "-m", "pipeline.train", "--gold", str(REPO / "annotations" / "gold"),
+                             "--splits", str(splits), "--out", str(tmp_path / "out")],
+                            cwd=REPO, capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip() and "Warning" not in line]
+    assert lines[-1].startswith("error: ") and "no-such-doc" in lines[-1]
 
 
 def test_trained_layer_in_the_pipeline_keeps_source_and_confidence(tiny_trained, seed_text, monkeypatch):

@@ -45,7 +45,7 @@ def read_split(splits: Path, name: str) -> list[str]:
 
 def load_gold(gold_dir: Path, doc_ids: list[str], text_dirs=TEXT_DIRS) -> list[GoldDocument]:
     """The gold records and canonical texts of ``doc_ids``; any missing or changed one is an error."""
-    from ..corpus import read_document
+    from ..corpus import DocumentError, read_document
     from ..evaluate import find_text
 
     docs = []
@@ -53,11 +53,17 @@ def load_gold(gold_dir: Path, doc_ids: list[str], text_dirs=TEXT_DIRS) -> list[G
         path = Path(gold_dir) / f"{doc_id}.json"
         if not path.is_file():
             raise TrainError(f"{path}: gold file of split document {doc_id!r} not found")
-        record = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise TrainError(f"{path}: not a gold record ({type(err).__name__}: {err})") from None
         text_path = find_text(doc_id, [Path(d) for d in text_dirs])
         if text_path is None:
             raise TrainError(f"{path}: no text for {doc_id!r} in {', '.join(map(str, text_dirs))}")
-        source = read_document(text_path)
+        try:
+            source = read_document(text_path)
+        except DocumentError as err:
+            raise TrainError(f"{path}: {err}") from None
         if source.sha256 != record.get("text_sha256", source.sha256):
             raise TrainError(f"{path}: text {text_path} does not match the gold file's text_sha256")
         docs.append(GoldDocument(doc_id, source.text, record))
