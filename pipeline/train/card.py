@@ -32,10 +32,20 @@ def write_card(result: dict) -> str:
     steps = []
     for label in ("DEMAND", "RECOMMENDATION"):
         add, drop = merge["add_threshold"][label], merge["drop_below"][label]
-        steps.append(f"- {label}: " + (f"model-only spans added at score ≥ {add}" if add is not None
-                                        else "no model-only spans (adding them did not raise the out-of-fold objective)")
+        scope = " in sentences without rule rows" if merge.get("add_scope") == "sentence" else ""
+        steps.append(f"- {label}: " + (f"model-only spans added at score ≥ {add}{scope}" if add is not None
+                                        else "no model-only spans (no threshold raised the out-of-fold objective by the minimum gain)")
                      + "; " + (f"rule rows dropped under score {drop}" if drop is not None
-                               else "no rule row dropped (dropping did not raise the out-of-fold objective)"))
+                               else "no rule row dropped (dropping lowered the out-of-fold objective)"))
+    best_steps = []
+    for label in ("DEMAND", "RECOMMENDATION"):
+        steps_of = [g for g in result.get("merge_grid", []) if g["label"] == label]
+        if steps_of:
+            g = max(steps_of, key=lambda g: g["objective"])
+            extra = ", ".join(f"{k} {g[k]:.3f}" for k in ("demander_accuracy", "addressee_f1", "target_f1")
+                              if g.get(k) is not None)
+            best_steps.append(f"- {label}: add ≥ {g['add']} ({g.get('scope', 'span')}), drop < {g['drop']}: "
+                              f"objective {g['objective']:.4f}, F1 {g['f1']:.3f}, {extra}")
     seconds = result["seconds"]
     folds = "\n".join(f"- fold {n}: {', '.join(ids)}" for n, ids in enumerate(result["folds"]))
     return f"""# Model card: the trained layer (issue 4)
@@ -69,7 +79,12 @@ rule rows are those of extraction.
 
 A merge step is kept for a label only when it raises the mean of the label's F1 and
 its attribute scores (DEMAND: demander accuracy, addressee F1; RECOMMENDATION: target
-F1) out of fold. Out-of-fold, micro-averaged over all dev documents (the merge settings
+F1) out of fold by at least {result.get('merge_min_gain', 0)}. The best step per label
+(all steps are in `cv.json`, `merge_grid`):
+
+{chr(10).join(best_steps)}
+
+Out-of-fold, micro-averaged over all dev documents (the merge settings
 were chosen on these same scores, so the merged row is slightly optimistic):
 
 {chr(10).join(rows)}

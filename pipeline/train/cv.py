@@ -5,7 +5,7 @@ on the others and run on it, so every dev document gets out-of-fold predictions.
 merge settings (add model-only spans above a threshold? drop rule rows the model
 rejects?) are chosen per label on the pooled out-of-fold scores, against rules-only:
 a step is kept only when it raises that label's objective (mean of its F1 and
-the attribute scores of its found spans). The fold models are saved
+the attribute scores of its found spans) by at least ``MIN_GAIN``. The fold models are saved
 (``folds/fold-N``) so ``pipeline evaluate`` scores dev documents out of fold.
 """
 
@@ -24,8 +24,11 @@ from ..evaluate import Counts, score_document
 from ..records import doc_to_record
 from .data import GOLD_KEY, annotate, load_gold, read_split, rules_pipeline
 from .fit import CONFIG, to_vocab, train_model
-from .merge import GROUPS, TrainedMerge, merge
+from .merge import ADD_SCOPES, GROUPS, TrainedMerge, merge
 
+#: How much a merge step must raise the out-of-fold objective to be kept: with a few
+#: hundred spans, smaller gains come from a handful of spans and are noise.
+MIN_GAIN = 0.005
 ADD_GRID = (None, 0.5, 0.6, 0.7, 0.8, 0.9)
 DROP_GRID = (None, 0.02, 0.05, 0.1, 0.2)
 MERGE = "policy_trained_merge"
@@ -37,8 +40,8 @@ def deal_folds(doc_ids: list[str], k: int, seed: int) -> list[list[str]]:
     return [sorted(ids[i::k]) for i in range(k)]
 
 
-def _settings(nlp: Language, add: dict, drop: dict) -> TrainedMerge:
-    return TrainedMerge(nlp, MERGE, confirm=0.5, reject=0.1, add_threshold=add, drop_below=drop)
+def _settings(nlp: Language, add: dict, drop: dict, scope: str = "span") -> TrainedMerge:
+    return TrainedMerge(nlp, MERGE, confirm=0.5, reject=0.1, add_threshold=add, drop_below=drop, add_scope=scope)
 
 
 def predict_scores(model: Language, docs: list[Doc]) -> list[Doc]:
@@ -50,10 +53,11 @@ def predict_scores(model: Language, docs: list[Doc]) -> list[Doc]:
     return list(model.pipe(moved))
 
 
-def score_variant(nlp: Language, docs: list[Doc], records: dict[str, dict], add: dict, drop: dict) -> dict:
+def score_variant(nlp: Language, docs: list[Doc], records: dict[str, dict], add: dict, drop: dict,
+                  scope: str = "span") -> dict:
     """Micro metrics of the merge with these settings over scored documents."""
     total = Counts()
-    settings = _settings(nlp, add, drop)
+    settings = _settings(nlp, add, drop, scope)
     for doc in docs:
         merged = merge(doc.copy(), settings)
         total.add(score_document(records[doc._.doc_id], doc_to_record(merged)))
@@ -72,25 +76,34 @@ def objective(metrics: dict, label: str) -> float:
 
 
 def choose_merge(nlp: Language, docs: list[Doc], records: dict[str, dict]) -> dict:
-    """Per label, the add and drop thresholds that raise its out-of-fold objective most
-    (ties and no gain: the step stays off)."""
+    """Per label, the add and drop thresholds that raise its out-of-fold objective most;
+    a gain under ``MIN_GAIN`` leaves the steps off."""
     off = {label: None for label in GROUPS}
-    chosen = {"add_threshold": dict(off), "drop_below": dict(off)}
+    chosen = {"add_threshold": dict(off), "drop_below": dict(off), "add_scope": "span"}
     grid = []
+    scope_gain = {}
     for label in GROUPS:
-        best = (objective(score_variant(nlp, docs, records, off, off), label), None, None)
-        for add in ADD_GRID:
-            for drop in DROP_GRID:
-                if add is None and drop is None:
-                    continue
-                metrics = score_variant(nlp, docs, records, {**off, label: add}, {**off, label: drop})
-                value = objective(metrics, label)
-                grid.append({"label": label, "add": add, "drop": drop, "objective": value,
-                             "f1": metrics[label]["f1"],
-                             **{name: metrics[name] for name in OBJECTIVE[label]}})
-                if value > best[0] + 1e-9:
-                    best = (value, add, drop)
+        base_value = objective(score_variant(nlp, docs, records, off, off), label)
+        best = (base_value, None, None, "span")
+        for scope in ADD_SCOPES:
+            for add in ADD_GRID:
+                for drop in DROP_GRID:
+                    if add is None and (drop is None or scope != "span"):
+                        continue
+                    metrics = score_variant(nlp, docs, records, {**off, label: add}, {**off, label: drop}, scope)
+                    value = objective(metrics, label)
+                    grid.append({"label": label, "add": add, "scope": scope, "drop": drop, "objective": value,
+                                 "f1": metrics[label]["f1"],
+                                 **{name: metrics[name] for name in OBJECTIVE[label]}})
+                    if value > best[0] + 1e-9:
+                        best = (value, add, drop, scope)
+        if best[1:3] != (None, None) and best[0] < base_value + MIN_GAIN:
+            best = (base_value, None, None, "span")
         chosen["add_threshold"][label], chosen["drop_below"][label] = best[1], best[2]
+        scope_gain[label] = best[3]
+    # one scope for the component: the one a label that adds spans chose ("span" if none adds)
+    adding = [scope_gain[label] for label in GROUPS if chosen["add_threshold"][label] is not None]
+    chosen["add_scope"] = adding[0] if adding else "span"
     return {**chosen, "grid": grid}
 
 
@@ -128,7 +141,7 @@ def train_all(gold_dir: Path, out: Path, *, splits: Path, k: int = 5, epochs: in
     chosen = choose_merge(base, scored, records)
     off = {label: None for label in GROUPS}
     rules_only = score_variant(base, scored, records, off, off)
-    merged = score_variant(base, scored, records, chosen["add_threshold"], chosen["drop_below"])
+    merged = score_variant(base, scored, records, chosen["add_threshold"], chosen["drop_below"], chosen["add_scope"])
     per_component = _classifier_scores(scored, records)
     bands = _rule_rows_by_score(scored, records)
     for n in range(len(folds)):
@@ -137,15 +150,17 @@ def train_all(gold_dir: Path, out: Path, *, splits: Path, k: int = 5, epochs: in
     model = train_model(docs, epochs=epochs, seed=seed, tok2vec_source=tok2vec_source,
                             config=config or CONFIG)
     final_seconds = round(time.perf_counter() - t0, 1)
-    model.add_pipe(MERGE, config={"add_threshold": chosen["add_threshold"], "drop_below": chosen["drop_below"]})
+    model.add_pipe(MERGE, config={"add_threshold": chosen["add_threshold"], "drop_below": chosen["drop_below"],
+                                  "add_scope": chosen["add_scope"]})
     model.meta["policy_training"] = {"split": "dev", "documents": dev_ids, "candidates_from": layers}
     model.to_disk(out / "model-best")
     result = {
         "documents": dev_ids, "folds": folds, "k": k, "seed": seed,
         "epochs": epochs or model.config["training"]["max_epochs"], "candidates_from": layers,
         "tok2vec_source": str(tok2vec_source) if tok2vec_source else None,
-        "merge": {"add_threshold": chosen["add_threshold"], "drop_below": chosen["drop_below"]},
-        "merge_grid": chosen["grid"],
+        "merge": {"add_threshold": chosen["add_threshold"], "drop_below": chosen["drop_below"],
+                  "add_scope": chosen["add_scope"]},
+        "merge_grid": chosen["grid"], "merge_min_gain": MIN_GAIN,
         "out_of_fold": {"rules_only": rules_only, "rules_plus_model": merged},
         "span_classifier": per_component,
         "rule_rows_by_model_score": bands,
@@ -164,6 +179,7 @@ def _set_merge(path: Path, chosen: dict) -> None:
     cfg = util.load_config(cfg_path)
     cfg["components"][MERGE]["add_threshold"] = chosen["add_threshold"]
     cfg["components"][MERGE]["drop_below"] = chosen["drop_below"]
+    cfg["components"][MERGE]["add_scope"] = chosen["add_scope"]
     cfg.to_disk(cfg_path)
 
 

@@ -7,8 +7,9 @@ Reads the span classifier's scored spans (``doc.spans["policy_model_spans"]``,
   (noisy-or of the rule's and the model's);
 - a rule row the model rejects (score < ``reject``) gets a lower one, and is dropped
   when ``drop_below[label]`` is set and its score is under it;
-- a model-only span (score ≥ ``add_threshold[label]``, overlapping no rule row) is
-  added with ``source="model"``, ``confidence`` = its score, and its demander,
+- a model-only span (score ≥ ``add_threshold[label]``, overlapping no rule row, and
+  with ``add_scope="sentence"`` only in a sentence without rule rows) is added with
+  ``source="model"``, ``confidence`` = its score, and its demander,
   addressees, targets and modality found with the clause helpers.
 
 Thresholds are chosen by cross-validation (``pipeline.train.cv``); ``null`` turns a
@@ -31,6 +32,9 @@ from ..resources import load_demand_cues
 MODEL_KEY = "policy_model_spans"
 GROUPS = {"DEMAND": DEMANDS_KEY, "RECOMMENDATION": RECOMMENDATIONS_KEY}
 MODALS = {"should", "could", "must", "may", "can", "would", "shall", "need", "needs", "might"}
+#: Where a model-only span may go: anywhere no rule row overlaps it ("span"), or only in
+#: a sentence where the rules found nothing ("sentence").
+ADD_SCOPES = ("span", "sentence")
 _BRIDGE = {"to", "that", "for", "on", "upon", "the", "and", ",", "also", "be"}
 
 
@@ -58,8 +62,12 @@ class TrainedMerge:
     """Combines the span classifier's scores with the rule rows."""
 
     def __init__(self, nlp: Language, name: str, *, confirm: float, reject: float,
-                 add_threshold: Dict[str, Optional[float]], drop_below: Dict[str, Optional[float]]) -> None:
+                 add_threshold: Dict[str, Optional[float]], drop_below: Dict[str, Optional[float]],
+                 add_scope: str = "span") -> None:
+        if add_scope not in ADD_SCOPES:
+            raise ValueError(f"{name}: add_scope {add_scope!r}: expected one of {', '.join(ADD_SCOPES)}")
         self.name = name
+        self.add_scope = add_scope
         self.confirm = confirm
         self.reject = reject
         self.add_threshold = dict(add_threshold)
@@ -102,6 +110,9 @@ class TrainedMerge:
             k -= 1
         modal = k if ctx.doc[k].lower_ in MODALS else span.start - 1
         targets, _ = subject_left(ctx, modal) if modal >= sent.start else ([], None)
+        if not targets and modal >= sent.start:
+            # "EU member states with forces in the region should": the nearest actor left
+            targets, _ = subject_left(ctx, modal, strict=False)
         span._.targets = list(targets)
         span._.modality = ctx.doc[modal].lower_ if ctx.doc[modal].lower_ in MODALS else None
 
@@ -110,6 +121,7 @@ def merge(doc: Doc, settings: TrainedMerge) -> Doc:
     """Rewrite the demand and recommendation groups of ``doc`` as the module docstring says."""
     scores = model_scores(doc)
     taken = [(s.start, s.end) for key in GROUPS.values() for s in doc.spans.get(key, [])]
+    busy_sentences = {doc[a].sent.start for a, _ in taken} if settings.add_scope == "sentence" else set()
     ctx = None
     for label, key in GROUPS.items():
         kept = []
@@ -130,7 +142,7 @@ def merge(doc: Doc, settings: TrainedMerge) -> Doc:
             proposals = sorted(((v, s, e) for (s, e, lab), v in scores.items() if lab == label and v >= threshold),
                                reverse=True)
             for value, start, end in proposals:
-                if any(start < b and a < end for a, b in taken):
+                if any(start < b and a < end for a, b in taken) or doc[start].sent.start in busy_sentences:
                     continue
                 ctx = ctx or DocContext(doc)
                 span = Span(doc, start, end, label=label)
@@ -151,10 +163,10 @@ def merge(doc: Doc, settings: TrainedMerge) -> Doc:
     "policy_trained_merge",
     default_config={"confirm": 0.5, "reject": 0.1,
                     "add_threshold": {"DEMAND": None, "RECOMMENDATION": None},
-                    "drop_below": {"DEMAND": None, "RECOMMENDATION": None}},
+                    "drop_below": {"DEMAND": None, "RECOMMENDATION": None}, "add_scope": "span"},
 )
 def make_trained_merge(nlp: Language, name: str, confirm: float, reject: float,
                        add_threshold: Dict[str, Optional[float]],
-                       drop_below: Dict[str, Optional[float]]) -> TrainedMerge:
+                       drop_below: Dict[str, Optional[float]], add_scope: str) -> TrainedMerge:
     return TrainedMerge(nlp, name, confirm=confirm, reject=reject, add_threshold=add_threshold,
-                        drop_below=drop_below)
+                        drop_below=drop_below, add_scope=add_scope)
