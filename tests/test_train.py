@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy
 import pytest
 import spacy
-from spacy.tokens import Span
+from spacy.tokens import DocBin, Span
 
 from pipeline.nlp import build_pipeline
 from pipeline.records import doc_to_record
@@ -41,6 +41,9 @@ def tiny_trained(tmp_path_factory) -> Path:
 
 def test_training_writes_model_folds_and_out_of_fold_figures(tiny_trained):
     cv = json.loads((tiny_trained / "cv.json").read_text(encoding="utf-8"))
+    corpus = list(DocBin().from_disk(tiny_trained / "corpus" / "dev.spacy").get_docs(spacy.blank("en").vocab))
+    assert sorted(d.user_data.get(("._.", "doc_id", None, None)) for d in corpus) == sorted(TINY_DEV)
+    assert all(len(d.spans["sc"]) and "demands" in d.spans and d.has_annotation("SENT_START") for d in corpus)
     assert sorted(cv["documents"]) == sorted(TINY_DEV)
     assert "b-01" not in json.dumps(cv["folds"])  # the test split is never trained on
     held_out = sorted(i for fold in cv["folds"] for i in fold)

@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from ..evaluate import Counts, score_document
 from ..records import doc_to_record
-from .data import GOLD_KEY, annotate, load_gold, read_split, rules_pipeline
+from .data import GOLD_KEY, annotate, load_gold, read_split, rules_pipeline, write_docbin
 from .fit import CONFIG, to_vocab, train_model
 from .merge import ADD_SCOPES, GROUPS, TrainedMerge, merge
 
@@ -111,7 +111,8 @@ def train_all(gold_dir: Path, out: Path, *, splits: Path, k: int = 5, epochs: in
               seed: int = 0, tok2vec_source: Path | None = None, config: Path | None = None, report: Callable[[str], None] = print) -> dict:
     """`make train`: cross-validate, choose the merge, train on every dev document.
 
-    Writes ``out/model-best`` (the layer), ``out/folds/fold-N`` (out-of-fold models,
+    Writes ``out/corpus/dev.spacy`` (the annotated dev documents, a DocBin),
+    ``out/model-best`` (the layer), ``out/folds/fold-N`` (out-of-fold models,
     with the held-out doc_ids in their meta) and ``out/cv.json`` (the figures).
     """
     started = time.perf_counter()
@@ -123,6 +124,7 @@ def train_all(gold_dir: Path, out: Path, *, splits: Path, k: int = 5, epochs: in
     base = rules_pipeline()
     layers = base.meta.get("policy_layers", ["rules"])
     docs = annotate(base, gold_docs)
+    write_docbin(docs, out / "corpus" / "dev.spacy")  # what the layer learns from, for inspection
     by_id = {d._.doc_id: d for d in docs}
     folds = deal_folds(dev_ids, k, seed)
     scored: list[Doc] = []
