@@ -63,8 +63,13 @@ def evaluate(
                                      help="Folders holding the gold documents' texts."),
     model: Path = typer.Option(None, help="A built pipeline folder."),
     layers: str = typer.Option("best", help="best (every layer present), rules, rules+syntax, rules+syntax+trained."),
+    compare: bool = typer.Option(False, "--compare", help="Score rules, rules+syntax and rules+syntax+trained "
+                                 "side by side (trained: out of fold on dev); --layers is then ignored."),
+    splits: Path = typer.Option(Path("annotations/splits.json"), help="dev/test splits, for --compare."),
+    trained: Path = typer.Option(None, help="The trained layer's model-best (default: models/trained/model-best)."),
 ) -> None:
     """Score the pipeline against gold annotations (ANNOTATION_GUIDE.md, Scoring)."""
+    from .evaluate import compare as run_compare
     from .evaluate import evaluate as run
     from .nlp import LayerError, build_pipeline
 
@@ -75,10 +80,16 @@ def evaluate(
         typer.echo(line, err=True)
 
     try:
-        nlp = build_pipeline(layers, model=model)
-        typer.echo(f"pipeline: {nlp.meta['policy_layers_description']}")
-        run(gold, out, text_dirs=texts, nlp=nlp, report=typer.echo, report_error=report_error)
+        if compare:
+            run_compare(gold, out, text_dirs=texts, splits=splits, model=model, trained=trained,
+                        report=typer.echo, report_error=report_error)
+        else:
+            nlp = build_pipeline(layers, model=model, trained=trained)
+            typer.echo(f"pipeline: {nlp.meta['policy_layers_description']}")
+            run(gold, out, text_dirs=texts, nlp=nlp, report=typer.echo, report_error=report_error)
     except (FileNotFoundError, LayerError) as err:
+        _fail(str(err))
+    except ValueError as err:
         _fail(str(err))
     if errors:
         raise typer.Exit(1)

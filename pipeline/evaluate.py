@@ -201,19 +201,55 @@ def evaluate(gold: Path, out: Path, *, text_dirs: list[Path], nlp=None,
     Raises:
         FileNotFoundError: when there is no gold file.
     """
-    from .corpus import DocumentError, read_document
     from .export import atomic_write_text
     from .nlp import load_pipeline
     from .records import doc_to_record
 
     report_error = report_error or report
+    documents = load_gold_documents(gold, text_dirs, report_error)
+    nlp = nlp or load_pipeline()
+    total, rows = Counts(), {}
+    for doc_id, record, text in documents:
+        doc = nlp(text)
+        doc._.doc_id = doc_id
+        counts = score_document(record, doc_to_record(doc))
+        total.add(counts)
+        rows[doc_id] = counts.metrics()
+    rows["MICRO"] = total.metrics()
+    metrics = {"documents": {k: v for k, v in rows.items() if k != "MICRO"}, "micro": rows["MICRO"]}
+    atomic_write_text(Path(out) / "metrics.json", json.dumps(metrics, indent=2))
+    report(format_table(rows))
+    return metrics
+
+
+# -- side by side: every layer present, dev/test, out-of-fold for the trained layer ------
+
+#: The pipelines `make evaluate` compares, in order.
+COMPARED = (("rules",), ("rules", "syntax"), ("rules", "syntax", "trained"))
+SPLITS = Path("annotations") / "splits.json"
+
+
+def read_splits(path: Path | None) -> dict[str, str]:
+    """doc_id → split name ("dev", "test") from annotations/splits.json ({} when absent)."""
+    if path is None or not Path(path).is_file():
+        return {}
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: not a splits file ({type(err).__name__}: {err})") from None
+    return {doc_id: name for name in ("dev", "test") for doc_id in data.get(name, []) or []}
+
+
+def load_gold_documents(gold: Path, text_dirs: list[Path], report_error) -> list[tuple[str, dict, str]]:
+    """(doc_id, gold record, canonical text) of every usable gold file; the others get one line."""
+    from .corpus import DocumentError, read_document
+
     gold = Path(gold)
     files = sorted(gold.glob("*.json")) if gold.is_dir() else [gold]
     files = [f for f in files if f.is_file()]
     if not files:
         raise FileNotFoundError(f"{gold}: no gold files (*.json)")
-    nlp = nlp or load_pipeline()
-    total, rows = Counts(), {}
+    out = []
     for path in files:
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
@@ -233,13 +269,131 @@ def evaluate(gold: Path, out: Path, *, text_dirs: list[Path], nlp=None,
         if source.sha256 != record.get("text_sha256", source.sha256):
             report_error(f"error: {path}: text {text_path} does not match the gold file's text_sha256")
             continue
-        doc = nlp(source.text)
-        doc._.doc_id = doc_id
-        counts = score_document(record, doc_to_record(doc))
-        total.add(counts)
-        rows[doc_id] = counts.metrics()
-    rows["MICRO"] = total.metrics()
-    metrics = {"documents": {k: v for k, v in rows.items() if k != "MICRO"}, "micro": rows["MICRO"]}
+        out.append((doc_id, record, source.text))
+    return out
+
+
+def _fold_models(trained: Path) -> dict[str, Path]:
+    """doc_id → the cross-validation model that did not see it (``<trained>/../folds``)."""
+    folds = {}
+    for meta_path in sorted((Path(trained).parent / "folds").glob("fold-*/meta.json")):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        for doc_id in meta.get("policy_held_out", []):
+            folds[doc_id] = meta_path.parent
+    return folds
+
+
+def _trained_dir(trained: Path | None) -> tuple[Path | None, str | None]:
+    """The trained layer's folder, or None and why it is skipped."""
+    import os
+
+    from .nlp import TRAINED_ENV_VAR, TRAINED_MODEL
+
+    setting = os.environ.get(TRAINED_ENV_VAR, "").strip()
+    if trained is None and setting.lower() == "none":
+        return None, f"{TRAINED_ENV_VAR}=none"
+    path = Path(trained or setting or TRAINED_MODEL)
+    if not (path / "config.cfg").exists():
+        return None, f"no trained model at {path} (`make train` builds one)"
+    return path, None
+
+
+def compare(gold: Path, out: Path, *, text_dirs: list[Path], splits: Path | None = SPLITS,
+            model: Path | None = None, trained: Path | None = None, report=print,
+            report_error=None) -> dict:
+    """Score rules-only, rules+syntax and rules+syntax+trained side by side.
+
+    Layers absent on this machine are skipped and named. The trained layer scores a
+    document of the ``dev`` split with the cross-validation model that held it out
+    (``folds/fold-N``), since model-best was trained on it; other documents with
+    model-best. Writes ``out/metrics.json`` (per pipeline: documents, micro, micro by
+    split) and prints one table.
+
+    Raises:
+        FileNotFoundError: when there is no gold file.
+    """
+    from .export import atomic_write_text
+    from .nlp import LayerError, build_pipeline
+    from .records import doc_to_record
+
+    report_error = report_error or report
+    documents = load_gold_documents(gold, text_dirs, report_error)
+    split_of = read_splits(splits)
+    results: dict[str, dict] = {}
+    skipped: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    for layers in COMPARED:
+        if "syntax" in layers and "rules+syntax" in skipped:
+            layers = tuple(layer for layer in layers if layer != "syntax")
+            if layers == ("rules",):
+                continue
+        name = "+".join(layers)
+        pipelines: dict[Path | None, object] = {}
+
+        def pipeline_for(doc_id: str):
+            key = None
+            if "trained" in layers:
+                key = folds.get(doc_id) if split_of.get(doc_id, "dev") == "dev" else None
+                key = key or trained_path
+            if key not in pipelines:
+                pipelines[key] = build_pipeline(layers, model=model, trained=key)
+            return pipelines[key]
+
+        folds: dict[str, Path] = {}
+        trained_path = None
+        if "trained" in layers:
+            trained_path, why = _trained_dir(trained)
+            if trained_path is None:
+                skipped[name] = why
+                continue
+            folds = _fold_models(trained_path)
+            notes[name] = ("dev documents scored out of fold (the cross-validation model that held each out)"
+                           if folds else "no cross-validation folds found: dev rows are scored by a model trained on them")
+        try:
+            pipeline_for(documents[0][0] if documents else "")
+        except LayerError as err:
+            skipped[name] = str(err)
+            continue
+        rows, totals = {}, {}
+        for doc_id, record, text in documents:
+            doc = pipeline_for(doc_id)(text)
+            doc._.doc_id = doc_id
+            counts = score_document(record, doc_to_record(doc))
+            rows[doc_id] = counts.metrics()
+            for group in ("all", split_of.get(doc_id)):
+                if group:
+                    totals.setdefault(group, Counts()).add(counts)
+        results[name] = {"documents": rows, "micro": totals.get("all", Counts()).metrics(),
+                         "micro_by_split": {g: c.metrics() for g, c in totals.items() if g != "all"},
+                         "description": next(iter(pipelines.values())).meta.get("policy_layers_description")}
+    metrics = {"pipelines": results, "skipped": skipped, "notes": notes,
+               "splits": {d: split_of.get(d) for d, _, _ in documents}}
     atomic_write_text(Path(out) / "metrics.json", json.dumps(metrics, indent=2))
-    report(format_table(rows))
+    report(format_comparison(metrics))
     return metrics
+
+
+def format_comparison(metrics: dict) -> str:
+    """One table: per document a row per pipeline, then the micro-averages (by split
+    when there is a test split), then the skipped layers and notes."""
+    results = metrics["pipelines"]
+    table: dict[str, dict] = {}
+    names = list(results)
+    doc_ids = list(metrics["splits"])
+    for doc_id in doc_ids:
+        for name in names:
+            if doc_id in results[name]["documents"]:
+                table[f"{doc_id}  [{name}]"] = results[name]["documents"][doc_id]
+    has_test = any(s == "test" for s in metrics["splits"].values())
+    for group in (("dev", "test") if has_test else ()):
+        for name in names:
+            if group in results[name]["micro_by_split"]:
+                table[f"MICRO {group}  [{name}]"] = results[name]["micro_by_split"][group]
+    for name in names:
+        table[f"MICRO  [{name}]"] = results[name]["micro"]
+    lines = [format_table(table)] if table else ["no pipeline could be scored"]
+    for name, why in metrics["skipped"].items():
+        lines.append(f"skipped {name}: {why}")
+    for name, note in metrics["notes"].items():
+        lines.append(f"note {name}: {note}")
+    return "\n".join(lines)
