@@ -18,7 +18,7 @@ from .actors import ACTORS_KEY, actor_root
 
 BOUNDARIES_FILE = RESOURCES / "clause_boundaries.json"
 _BOUNDARY_KEYS = ("comma_participles", "verbs_after_and", "clause_openers_after_comma", "clause_verbs",
-                  "reporting_tail", "prediction_tail", "source_nouns")
+                  "reporting_tail", "prediction_tail", "source_nouns", "comma_concessives")
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +60,9 @@ PROXY_HEADS = {"side", "government", "authorities", "leadership", "officials", "
                "spokesperson", "spokesman", "spokeswoman", "official", "minister", "envoy",
                "diplomat", "ambassador", "representative", "negotiators", "military", "forces", "army",
                "troops", "peacekeepers", "navy", "police", "coast", "guard", "ministry", "parliament", "cabinet",
-               "secretary-general", "negotiator", "chief", "head", "leader", "prime", "foreign"}
+               "secretary-general", "negotiator", "chief", "head", "leader", "prime", "foreign",
+               "policymakers", "policy-makers", "makers", "decision-makers", "lawmakers", "planners",
+               "strategists", "governments", "capitals"}
 # "The members of the Security Council called ...": the actor after "of" is the subject.
 MEMBER_NOUNS = {"members", "member", "ministers", "leaders", "representatives", "heads", "delegates",
                 "presidents", "governments", "officials", "delegations"}
@@ -143,8 +145,13 @@ class DocContext:
         if kind == "issuer":
             return self.issuer
         sent_start = self.doc[token_i].sent.start
-        if token_i > sent_start and self.doc[token_i - 1].lower_ in {"and", "but"} and kind in {"thing", "plural"}:
-            # "The EU calls on X ..., and it calls on Y": the subject of the first clause
+        before_word = self.doc[token_i - 1].lower_ if token_i > sent_start else ""
+        after_reporting = before_word in load_clause_boundaries()["reporting_tail"] or (
+            before_word == "that" and token_i - 1 > sent_start
+            and self.doc[token_i - 2].lower_ in load_clause_boundaries()["reporting_tail"])
+        if token_i > sent_start and (before_word in {"and", "but", ";"} or after_reporting) and kind in {"thing", "plural"}:
+            # "The EU calls on X ..., and it calls on Y", "...; it should ...": the subject of the first clause;
+            # "France, which sells radars to Armenia, said it expected ...": the subject of the reporting verb
             for span in self.actors:
                 if span.start >= token_i:
                     break
@@ -325,8 +332,19 @@ def clause_end(doc: Doc, start: int, limit: int, *, first_comma: bool = False) -
                     break
                 if nxt is not None and nxt.lower_ == "which" and "," not in [t.text for t in doc[k + 2:limit]]:
                     break
+                if nxt is not None and _concessive(doc, k + 1, limit):
+                    break  # ", however painful that is", ", even if ...": the author's concession
         k += 1
     return trim_end(doc, start, k)
+
+
+def _concessive(doc: Doc, k: int, limit: int) -> bool:
+    """Whether a concession (``comma_concessives``: "however", "even if", ...) starts at ``k``."""
+    for phrase in load_clause_boundaries()["comma_concessives"]:
+        words = phrase.split()
+        if k + len(words) <= limit and [t.lower_ for t in doc[k:k + len(words)]] == words:
+            return True
+    return False
 
 
 def _new_clause_after_comma(doc: Doc, k: int, limit: int) -> bool:

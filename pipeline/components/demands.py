@@ -26,7 +26,7 @@ from ..resources import RESOURCES, ResourceError, load_demand_cues
 from .clauses import (
     CueLexiconStore,
     NEGATIONS, DocContext, actors_right, cited_source, clause_end, has_condition, is_gerund, trim_end,
-    list_item, reported_speaker, roots, shared_subject, split_actions, subject_left,
+    SKIP_BEFORE_VERB, list_item, reported_speaker, roots, shared_subject, split_actions, subject_left,
 )
 from .dependency import DependencyRoles, load_dependency_patterns, mention_actors, subtree_span
 
@@ -42,8 +42,12 @@ def load_demand_frames() -> dict:
     except (OSError, json.JSONDecodeError) as err:
         raise ResourceError(f"{FRAMES_FILE}: cannot read ({type(err).__name__}: {err})") from None
     shape = {"conditions": ("markers", "skip"), "deadline": ("verbs", "nouns")}
-    if not isinstance(data, dict) or set(k for k in data if not k.startswith("_")) != set(shape) | {"collectives"}:
-        raise ResourceError(f"{FRAMES_FILE}: must be an object with the keys {sorted(set(shape) | {'collectives'})}")
+    keys = set(shape) | {"collectives", "non_actor_subjects"}
+    if not isinstance(data, dict) or set(k for k in data if not k.startswith("_")) != keys:
+        raise ResourceError(f"{FRAMES_FILE}: must be an object with the keys {sorted(keys)}")
+    words = data["non_actor_subjects"]
+    if not isinstance(words, list) or not all(isinstance(w, str) and w == w.lower() for w in words):
+        raise ResourceError(f"{FRAMES_FILE}: 'non_actor_subjects' must be a list of lower-case strings")
     collectives = data["collectives"]
     if not isinstance(collectives, dict) or not all(
             isinstance(v, list) and len(v) > 1 and all(isinstance(x, str) for x in v) for v in collectives.values()):
@@ -62,6 +66,7 @@ _PASSIVE_AUX = {"is", "was", "were", "are", "been", "being", "be"}
 _AMBIGUOUS = {"demand", "demands", "request", "requests", "call", "calls", "appeal", "appeals",
               "offer", "offers", "want", "wants", "press", "push", "pressure", "pressures",
               "proposal", "proposals"}
+_PREPOSITIONS = {"of", "for", "on", "in", "with", "from", "about", "by", "at", "into", "over", "against"}
 _PARTICIPIAL_OPENERS = {"while", "by", "after", "when", "in", "before", "besides", "also"}
 # An object never starts with these: "the terms it proposes would be ..." is a relative clause.
 _NOT_OBJECT = {"to", "that", "for", ",", ".", "would", "will", "is", "are", "was", "were", "could",
@@ -122,6 +127,7 @@ class DemandTagger(CueLexiconStore):
         self.deadline_verbs = set(frames["deadline"]["verbs"])
         self.deadline_nouns = set(frames["deadline"]["nouns"])
         self.collectives = {frozenset(members): cid for cid, members in frames["collectives"].items()}
+        self.non_actor_subjects = set(frames["non_actor_subjects"])
         self._dep_roles: dict[str, DependencyRoles] = {}
         self.use_syntax = load_dependency_patterns()["use"]
 
@@ -277,10 +283,13 @@ class DemandTagger(CueLexiconStore):
         if any(t.lower_ in NEGATIONS for t in before):
             return []
         k = start - 1
-        while k >= sent.start and doc[k].lower_ in {"also", "additionally", "further", "again", "not"}:
+        while k >= sent.start and doc[k].lower_ in {"also", "additionally", "further", "again", "not", ",",
+                                                     "however", "therefore", "then", "thus", "still"}:
             k -= 1
         if k >= sent.start and (doc[k].lower_ in _MODALS or doc[k].lower_ == "to"):
-            return []  # hypothetical ("would seek"), recommended ("should call for"), infinitive
+            return []  # hypothetical ("would seek"), recommended ("should (not, however,) expect"), infinitive
+        if self._non_actor_subject(ctx, sent, start):
+            return []  # "Analysts expect Russia to ...", "a diplomat, who asked not to be named"
         passive = k >= sent.start and doc[k].lower_ in _PASSIVE_AUX and form.endswith(("ed", "ed on", "ed upon", "told", "asked"))
         participial = is_gerund(doc[start]) and (
             start == sent.start or doc[start - 1].lower_ in _PARTICIPIAL_OPENERS and start - 1 == sent.start)
@@ -360,6 +369,21 @@ class DemandTagger(CueLexiconStore):
                 made += self._make(ctx, more[0], demander, more[1], cue, confidence)
             return made
         return []
+
+    def _non_actor_subject(self, ctx: DocContext, sent: Span, start: int) -> bool:
+        """Whether the cue at ``start`` has a subject that names no actor (``non_actor_subjects``,
+        or ", who" after a noun that is no actor)."""
+        doc = ctx.doc
+        j = start - 1
+        while j >= sent.start and doc[j].lower_ in SKIP_BEFORE_VERB:
+            j -= 1
+        if j < sent.start:
+            return False
+        if doc[j].lower_ in self.non_actor_subjects:
+            return (j - 1) not in ctx.actor_at  # "Russian analysts" are still analysts, not Russia
+        if doc[j].lower_ == "who" and j - 2 >= sent.start and doc[j - 1].text == ",":
+            return (j - 2) not in ctx.actor_at and doc[j - 2].is_lower
+        return False
 
     def _collective(self, ids: list[str]) -> list[str]:
         """Joint demanders that make up a collective with an id: that id ("Britain, France and Germany" -> E3)."""
@@ -690,8 +714,9 @@ def _split_finite(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
         if form(nxt.lower_) != kind or (kind == "base" and text == ","):
             continue
         if kind == "base" and (is_gerund(nxt) or nxt.lower_.endswith(("al", "ive", "ous", "ic", "ful", "ent", "ant"))
-                               or doc[k - 2].lower_ in _DETERMINERS or doc[k - 1].lower_ in _DETERMINERS):
-            continue  # "the security and safety of": nouns, not actions
+                               or doc[k - 2].lower_ in _DETERMINERS or doc[k - 1].lower_ in _DETERMINERS
+                               or doc[k - 2].lower_ in _PREPOSITIONS):
+            continue  # "the security and safety of", "a fleet of survey and repair vessels": nouns, not actions
         left = k - 1 if doc[k - 1].text == "," else k
         cuts.append((left, k + 1))
     parts, left = [], start

@@ -42,7 +42,8 @@ def load_recommendation_frames() -> dict[str, frozenset[str]]:
         data = json.loads(FRAMES_FILE.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as err:
         raise ResourceError(f"{FRAMES_FILE}: cannot read ({type(err).__name__}: {err})") from None
-    keys = ("member_nouns", "legislature_suffixes")
+    keys = ("member_nouns", "legislature_suffixes", "gerund_modals", "be_modals", "negated_frame_verbs",
+            "frame_determiners", "recommend_speakers", "recommend_verbs", "list_intro_words")
     if not isinstance(data, dict) or {k for k in data if not k.startswith("_")} != set(keys):
         raise ResourceError(f"{FRAMES_FILE}: must be an object with exactly the keys {list(keys)}")
     for key in keys:
@@ -91,6 +92,7 @@ class RecommendationTagger(CueLexiconStore):
         frames = load_recommendation_frames()
         self.member_nouns = frames["member_nouns"]
         self.legislature_suffixes = tuple(frames["legislature_suffixes"])
+        self.frames = frames
         self.threats = load_clause_boundaries()["prediction_tail"] | {"warning", "threatening", "threatened", "threatens"}
         self._dep_roles: dict[str, DependencyRoles] = {}
 
@@ -174,7 +176,9 @@ class RecommendationTagger(CueLexiconStore):
                 sent_found += self._goal(ctx, sent, taken)
                 sent_found += self._response(ctx, sent, taken)
                 sent_found += self._impersonal(ctx, sent, taken)
-                intro = self._list_intro(ctx, sent)
+                sent_found += self._for_frame(ctx, sent, taken)
+                sent_found += self._recommend(ctx, sent, taken)
+                intro = self._list_intro(ctx, sent, last_targets)
                 for match_id, start, end in _within(modal_matches, sent):
                     if start in taken or intro is not None:
                         continue  # "Options Congress may consider include whether to:" introduces the list
@@ -199,21 +203,32 @@ class RecommendationTagger(CueLexiconStore):
                     list_intro = intro
         return sorted(found, key=lambda r: r.start)
 
-    def _list_intro(self, ctx: DocContext, sent: Span) -> tuple[list[str], str] | None:
-        """"Members may wish to:", "Options Congress may consider include whether to:"."""
+    def _list_intro(self, ctx: DocContext, sent: Span, last_targets: list[str]) -> tuple[list[str], str] | None:
+        """"Members may wish to:", "Options Congress may consider include whether to:",
+        "The coastal states should:", "Our recommendations are as follows:"."""
         tokens = [t for t in sent if not t.is_space]
         if not tokens or tokens[-1].text != ":":
             return None
         words = {t.lower_ for t in tokens}
         modal = next((m for m in ("should", "could", "may", "must", "can") if m in words), None)
-        if modal is None or not words & {"wish", "consider", "options", "option", "include", "to", "recommend"}:
+        ends_in_modal = len(tokens) > 2 and tokens[-2].lower_ in {"should", "could", "must", "can"}
+        if modal is not None and not ends_in_modal and not words & {
+                "wish", "consider", "options", "option", "include", "to", "recommend"}:
             return None
+        if modal is None:
+            if not words & self.frames["list_intro_words"]:
+                return None
+            modal = "recommend"  # "Our recommendations are as follows:", "We recommend:"
         targets = []
         for span in ctx.actors_in(sent.start, sent.end):
             if span.kb_id_ not in targets:
                 targets.append(span.kb_id_)
         if not targets and words & self.member_nouns:
             targets = self._legislature(ctx, sent.start)
+        if not targets and modal == "recommend":
+            targets = list(last_targets)  # the list goes on advising whom the text advised before
+        if modal == "recommend" and not targets:
+            return None
         return targets, modal
 
     def _legislature(self, ctx: DocContext, i: int) -> list[str]:
@@ -261,7 +276,13 @@ class RecommendationTagger(CueLexiconStore):
         action = self._action_start(doc, k, sent.end)
         if action is None or action in demand_tokens or prediction_tail(sent):
             return []
+        if modality in self.frames["gerund_modals"] and not is_gerund(doc[action]):
+            return []  # "Russia would benefit from a ceasefire": an assessment, not advice
+        if modality in self.frames["be_modals"] and start > sent.start and doc[start - 1].lower_ in {"it", "there"}:
+            return []  # "it would be wise to wait": says nothing about an actor
         targets, subject_start = subject_left(ctx, start)
+        if subject_start is not None and self._negated_frame(doc, subject_start, sent.start):
+            return []  # "This does not mean that NATO should ..."
         if subject_start is not None and subject_start > sent.start and (
                 doc[subject_start - 1].lower_ in _SUBORDINATE
                 or doc[subject_start - 1].lower_ == "that" and doc[subject_start - 2].lower_ in self.threats):
@@ -283,6 +304,88 @@ class RecommendationTagger(CueLexiconStore):
             if k < sent.end and is_gerund(doc[k]):
                 parts.append((k, clause_end(doc, k, sent.end)))
         return [Recommendation(a, b, targets, modality, 0.7) for a, b in parts if b > a]
+
+    def _negated_frame(self, doc: Doc, subject_start: int, sent_start: int) -> bool:
+        """"This does not mean that X should", "nor does it follow that X must": negated advice."""
+        j = subject_start - 1
+        while j > sent_start and doc[j].lower_ in {"the", "a", "an", "that"}:
+            j -= 1
+        if j <= sent_start or doc[j].lower_ not in self.frames["negated_frame_verbs"]:
+            return False
+        return any(t.lower_ in NEGATIONS for t in doc[max(sent_start, j - 4):j])
+
+    def _for_frame(self, ctx: DocContext, sent: Span, taken: set[int]) -> list[Recommendation]:
+        """"One option would be for the EU to ...", "A priority for Congress should be to ...",
+        "The main task of NATO should be to ..."."""
+        doc = ctx.doc
+        out: list[Recommendation] = []
+        nouns = set(self.cues["goal_nouns"]) | set(self.cues["response_nouns"])
+        if not ctx.words(sent) & nouns:
+            return out
+        determiners = self.frames["frame_determiners"] | set(self.cues["response_adjectives"])
+        for token in sent:
+            i = token.i
+            if token.lower_ not in nouns or i in taken or i == sent.start or doc[i - 1].lower_ not in determiners:
+                continue
+            words = [t.lower_ for t in doc[i + 1:min(sent.end, i + 4)]]
+            # NOUN would/should be for TARGET to ACTION
+            if len(words) >= 3 and words[0] in {"would", "should", "could", "might", "is"} and words[1] == "be" \
+                    and words[2] == "for" or words[:2] == ["is", "for"]:
+                if words[0] == "is" and doc[i - 1].lower_ not in self.cues["response_adjectives"]:
+                    continue  # "the task is for ..." describes; "the best option is for X to" advises
+                at = i + (4 if words[1] == "be" else 3)
+                targets, k = actors_right(ctx, at, sent.end)
+                if not targets or k >= sent.end or doc[k].lower_ != "to":
+                    continue
+                modality = f"{words[0]} be" if words[1] == "be" else "is"
+            # NOUN for/of TARGET should/must be to ACTION
+            elif words and words[0] in {"for", "of"}:
+                targets, k = actors_right(ctx, i + 2, sent.end)
+                after = [t.lower_ for t in doc[k:min(sent.end, k + 3)]]
+                if not targets or after not in (["should", "be", "to"], ["must", "be", "to"]):
+                    continue
+                modality = after[0]
+                k += 2
+            else:
+                continue
+            a = k + 1
+            if a >= sent.end or not doc[a].is_lower:
+                continue
+            stop = clause_end(doc, a, sent.end)
+            out += [Recommendation(x, y, targets, modality, 0.7) for x, y in split_actions(doc, a, stop)]
+            taken.update(range(i, a))
+        return out
+
+    def _recommend(self, ctx: DocContext, sent: Span, taken: set[int]) -> list[Recommendation]:
+        """"We recommend that the EU (should) ...", "This report suggests that X ...": the author advising."""
+        doc = ctx.doc
+        out: list[Recommendation] = []
+        if not ctx.words(sent) & self.frames["recommend_verbs"]:
+            return out
+        for token in sent:
+            i = token.i
+            if token.lower_ not in self.frames["recommend_verbs"] or i in taken or i == sent.start:
+                continue
+            j = i - 1
+            while j > sent.start and doc[j].lower_ in {"would", "strongly", "also", "therefore", "thus", "further"}:
+                j -= 1
+            if doc[j].lower_ not in self.frames["recommend_speakers"] or (j - 1) in ctx.actor_at:
+                continue
+            if j > sent.start and doc[j - 1].lower_ in {"which", "that", "who"}:
+                continue
+            if i + 1 >= sent.end or doc[i + 1].lower_ != "that":
+                continue
+            targets, k = actors_right(ctx, i + 2, sent.end)
+            if not targets:
+                continue
+            while k < sent.end and doc[k].lower_ in {"should", "must", "also", "urgently", "immediately"}:
+                k += 1
+            if k >= sent.end or not doc[k].is_lower or doc[k].lower_ in NEGATIONS or doc[k].lower_ == "be":
+                continue
+            stop = clause_end(doc, k, sent.end)
+            out += [Recommendation(x, y, targets, "recommend", 0.7) for x, y in split_actions(doc, k, stop)]
+            taken.update(range(i, k))
+        return out
 
     def _goal(self, ctx: DocContext, sent: Span, taken: set[int]) -> list[Recommendation]:
         """"Poland’s goal should be to avoid ..."."""
