@@ -18,7 +18,8 @@ from .actors import ACTORS_KEY, actor_root
 
 BOUNDARIES_FILE = RESOURCES / "clause_boundaries.json"
 _BOUNDARY_KEYS = ("comma_participles", "verbs_after_and", "clause_openers_after_comma", "clause_verbs",
-                  "reporting_tail", "prediction_tail", "source_nouns", "comma_concessives")
+                  "reporting_tail", "prediction_tail", "source_nouns", "comma_concessives",
+                  "comma_time_clauses")
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +64,9 @@ PROXY_HEADS = {"side", "government", "authorities", "leadership", "officials", "
                "secretary-general", "negotiator", "chief", "head", "leader", "prime", "foreign",
                "policymakers", "policy-makers", "makers", "decision-makers", "lawmakers", "planners",
                "strategists", "governments", "capitals"}
+# "Requests the Chairperson of the Commission to ...": an office held in the actor named after "of".
+OFFICE_HEADS = {"chairperson", "chair", "chairman", "chairwoman", "president", "head", "secretary-general",
+                "director-general", "secretary", "government", "governments", "authorities", "leadership"}
 # "The members of the Security Council called ...": the actor after "of" is the subject.
 MEMBER_NOUNS = {"members", "member", "ministers", "leaders", "representatives", "heads", "delegates",
                 "presidents", "governments", "officials", "delegations"}
@@ -304,6 +308,9 @@ def actors_right(ctx: DocContext, i: int, limit: int) -> tuple[list[str], int]:
             k = end = span.end
         elif doc[k].lower_ in {"the", "and", ",", "other", "its", "both", "all", "some", "“", "”", '"'}:
             k += 1
+        elif not ids and k + 1 < limit and doc[k + 1].lower_ == "of" and (
+                doc[k].lower_ in MEMBER_NOUNS or doc[k].lower_ in OFFICE_HEADS):
+            k += 2  # "the Chairperson of the Commission", "the members of the Council": the body named after "of"
         else:
             break
     return ids, end
@@ -334,6 +341,9 @@ def clause_end(doc: Doc, start: int, limit: int, *, first_comma: bool = False) -
                     break
                 if nxt is not None and _concessive(doc, k + 1, limit):
                     break  # ", however painful that is", ", even if ...": the author's concession
+                if nxt is not None and nxt.lower_ in load_clause_boundaries()["comma_time_clauses"] \
+                        and k + 2 < limit and not is_gerund(doc[k + 2]) and doc[k + 2].is_alpha:
+                    break  # ", before Moscow and Baku present it with ...": a time clause of its own
         k += 1
     return trim_end(doc, start, k)
 

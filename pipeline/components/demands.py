@@ -12,6 +12,7 @@ Negated, hypothetical and recommended demands are left out. Writes
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,7 +27,7 @@ from ..resources import RESOURCES, ResourceError, load_demand_cues
 from .clauses import (
     CueLexiconStore,
     NEGATIONS, DocContext, actors_right, cited_source, clause_end, has_condition, is_gerund, trim_end,
-    SKIP_BEFORE_VERB, list_item, reported_speaker, roots, shared_subject, split_actions, subject_left,
+    SKIP_BEFORE_VERB, _after_preposition, list_item, reported_speaker, roots, shared_subject, split_actions, subject_left,
 )
 from .dependency import DependencyRoles, load_dependency_patterns, mention_actors, subtree_span
 
@@ -66,6 +67,7 @@ _PASSIVE_AUX = {"is", "was", "were", "are", "been", "being", "be"}
 _AMBIGUOUS = {"demand", "demands", "request", "requests", "call", "calls", "appeal", "appeals",
               "offer", "offers", "want", "wants", "press", "push", "pressure", "pressures",
               "proposal", "proposals"}
+_LIST_NUMBER = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]?$")
 _PREPOSITIONS = {"of", "for", "on", "in", "with", "from", "about", "by", "at", "into", "over", "against"}
 _PARTICIPIAL_OPENERS = {"while", "by", "after", "when", "in", "before", "besides", "also"}
 # An object never starts with these: "the terms it proposes would be ..." is a relative clause.
@@ -303,6 +305,8 @@ class DemandTagger(CueLexiconStore):
         if passive:
             addressee_subject = demander_ids
             demander_ids = []
+        if not demander_ids and not passive and form in _AMBIGUOUS and self._operative(ctx, sent, start):
+            demander_ids = [ctx.issuer]  # "3. Demands that both parties ...", "..., and requests X to ..."
         if not demander_ids and not participial and not passive:
             if form in _AMBIGUOUS:
                 # a noun as often as a verb: only the parse can say it is a verb with a subject
@@ -370,6 +374,24 @@ class DemandTagger(CueLexiconStore):
             return made
         return []
 
+    def _operative(self, ctx: DocContext, sent: Span, start: int) -> bool:
+        """An operative clause of a statement, resolution or communiqué: a verb in the third person
+        with no subject, opening a numbered paragraph ("6. Requests the Chairperson ...") or after
+        ", and" ("condemns the siege, and demands that ..."); its subject is the issuer."""
+        doc = ctx.doc
+        if not (self._is_statement(ctx) and ctx.issuer) or not doc[start].lower_.endswith("s"):
+            return False
+        if start + 1 >= sent.end or (doc[start + 1].lower_ not in {"that", "the", "all", "both", "its"}
+                                     and (start + 1) not in ctx.actor_at):
+            return False
+        if start >= sent.start + 2 and doc[start - 1].lower_ == "and" and doc[start - 2].text == ",":
+            return True
+        j = start - 1
+        while j >= 0 and doc[j].is_space:
+            j -= 1
+        return doc[start].is_title and (j < 0 or _LIST_NUMBER.match(doc[j].text) is not None
+                                        or j >= 1 and doc[j].text in {".", ")"} and _LIST_NUMBER.match(doc[j - 1].text))
+
     def _non_actor_subject(self, ctx: DocContext, sent: Span, start: int) -> bool:
         """Whether the cue at ``start`` has a subject that names no actor (``non_actor_subjects``,
         or ", who" after a noun that is no actor)."""
@@ -382,7 +404,10 @@ class DemandTagger(CueLexiconStore):
         if doc[j].lower_ in self.non_actor_subjects:
             return (j - 1) not in ctx.actor_at  # "Russian analysts" are still analysts, not Russia
         if doc[j].lower_ == "who" and j - 2 >= sent.start and doc[j - 1].text == ",":
-            return (j - 2) not in ctx.actor_at and doc[j - 2].is_lower
+            before = ctx.actor_at.get(j - 2)
+            if before is None:
+                return True  # "said a Western diplomat in Yerevan, who asked not to be named"
+            return _after_preposition(doc, before.start)  # "a diplomat in Yerevan, who asked ..."
         return False
 
     def _collective(self, ids: list[str]) -> list[str]:
@@ -463,14 +488,16 @@ class DemandTagger(CueLexiconStore):
         if frame == "to" and nxt == "to" and k + 1 < limit and doc[k + 1].is_lower:
             stop = clause_end(doc, k + 1, limit, first_comma=participial)
             return split_actions(doc, k + 1, stop, after_to=True), [], agent
-        if frame == "for" and nxt in {"for", "on", "upon"}:
-            ids, j = actors_right(ctx, k + 1, limit)
+        cue_has_for = k == end and doc[end - 1].lower_ == "for"  # the cue form "called for" ends in "for"
+        if frame == "for" and (nxt in {"for", "on", "upon"} or cue_has_for and nxt not in _NOT_OBJECT):
+            c = k if cue_has_for and nxt not in {"for", "on", "upon"} else k + 1
+            ids, j = actors_right(ctx, c, limit)
             if ids and j < limit and doc[j].lower_ == "to":
                 stop = clause_end(doc, j + 1, limit, first_comma=participial)
                 return split_actions(doc, j + 1, stop, after_to=True), ids, agent
-            stop = clause_end(doc, k + 1, limit, first_comma=participial)
-            stop, explicit = _cut_from(ctx, k + 1, stop)
-            return ([(k + 1, stop)], explicit, agent) if stop > k + 1 else None
+            stop = clause_end(doc, c, limit, first_comma=participial)
+            stop, explicit = _cut_from(ctx, c, stop)
+            return ([(c, stop)], explicit, agent) if stop > c else None
         if frame in {"object", "object_from", "want_object"} and nxt not in _NOT_OBJECT:
             if k in ctx.actor_at and frame != "want_object":
                 return None

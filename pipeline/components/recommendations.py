@@ -231,6 +231,11 @@ class RecommendationTagger(CueLexiconStore):
             return None
         return targets, modal
 
+    def _organisation(self, ctx: DocContext, i: int) -> list[str]:
+        """"Member states should ...": the latest international organisation named before token ``i``."""
+        before = [s for s in ctx.actors if s.start < i and s.label_ == "organisation"]
+        return [before[-1].kb_id_] if before else []
+
     def _legislature(self, ctx: DocContext, i: int) -> list[str]:
         """"Members may wish to ...": the latest legislature named before token ``i`` (else after it)."""
         found = [s for s in ctx.actors if s.kb_id_.lower().endswith(self.legislature_suffixes)]
@@ -283,12 +288,18 @@ class RecommendationTagger(CueLexiconStore):
         targets, subject_start = subject_left(ctx, start)
         if subject_start is not None and self._negated_frame(doc, subject_start, sent.start):
             return []  # "This does not mean that NATO should ..."
-        if subject_start is not None and subject_start > sent.start and (
-                doc[subject_start - 1].lower_ in _SUBORDINATE
-                or doc[subject_start - 1].lower_ == "that" and doc[subject_start - 2].lower_ in self.threats):
-            return []  # "..., where Russia could block it", "warning that they could take measures"
+        before = subject_start - 1 if subject_start is not None else None
+        while before is not None and before > sent.start and doc[before].lower_ in {"the", "a", "an"}:
+            before -= 1
+        if before is not None and before >= sent.start and (
+                doc[before].lower_ in _SUBORDINATE
+                or doc[before].lower_ == "that" and before > sent.start and doc[before - 1].lower_ in self.threats):
+            return []  # "..., where Russia could block it", "warns that the Council may consider sanctions"
         if not targets and start > sent.start and doc[start - 1].lower_ in self.member_nouns:
             targets = self._legislature(ctx, start)  # "Members may wish to weigh ..."
+        if not targets and start > sent.start + 1 and doc[start - 2].lower_ == "member" \
+                and doc[start - 1].lower_ in {"states", "countries", "governments"}:
+            targets = self._organisation(ctx, start)  # "Member states may wish to ...": the latest organisation
         if not targets:  # the surface rule found no subject: ask the parse
             targets = self.syntax_targets(ctx, sent, start) or []
         if not targets:
