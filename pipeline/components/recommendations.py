@@ -298,7 +298,9 @@ class RecommendationTagger(CueLexiconStore):
         if not targets and start > sent.start and doc[start - 1].lower_ in self.member_nouns:
             targets = self._legislature(ctx, start)  # "Members may wish to weigh ..."
         if not targets and start > sent.start + 1 and doc[start - 2].lower_ == "member" \
-                and doc[start - 1].lower_ in {"states", "countries", "governments"}:
+                and doc[start - 1].lower_ in {"states", "countries", "governments"} \
+                and (start - 2 == sent.start or doc[start - 3].lower_ in {"the", "its", "their", "all", "individual"}) \
+                and not (start - 3 > sent.start and doc[start - 4].lower_ in _SUBORDINATE | {"that"}):
             targets = self._organisation(ctx, start)  # "Member states may wish to ...": the latest organisation
         if not targets:  # the surface rule found no subject: ask the parse
             targets = self.syntax_targets(ctx, sent, start) or []
