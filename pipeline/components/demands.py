@@ -43,12 +43,13 @@ def load_demand_frames() -> dict:
     except (OSError, json.JSONDecodeError) as err:
         raise ResourceError(f"{FRAMES_FILE}: cannot read ({type(err).__name__}: {err})") from None
     shape = {"conditions": ("markers", "skip"), "deadline": ("verbs", "nouns")}
-    keys = set(shape) | {"collectives", "non_actor_subjects"}
+    keys = set(shape) | {"collectives", "non_actor_subjects", "party_nouns"}
     if not isinstance(data, dict) or set(k for k in data if not k.startswith("_")) != keys:
         raise ResourceError(f"{FRAMES_FILE}: must be an object with the keys {sorted(keys)}")
-    words = data["non_actor_subjects"]
-    if not isinstance(words, list) or not all(isinstance(w, str) and w == w.lower() for w in words):
-        raise ResourceError(f"{FRAMES_FILE}: 'non_actor_subjects' must be a list of lower-case strings")
+    for key in ("non_actor_subjects", "party_nouns"):
+        words = data[key]
+        if not isinstance(words, list) or not all(isinstance(w, str) and w == w.lower() for w in words):
+            raise ResourceError(f"{FRAMES_FILE}: {key!r} must be a list of lower-case strings")
     collectives = data["collectives"]
     if not isinstance(collectives, dict) or not all(
             isinstance(v, list) and len(v) > 1 and all(isinstance(x, str) for x in v) for v in collectives.values()):
@@ -130,6 +131,7 @@ class DemandTagger(CueLexiconStore):
         self.deadline_nouns = set(frames["deadline"]["nouns"])
         self.collectives = {frozenset(members): cid for cid, members in frames["collectives"].items()}
         self.non_actor_subjects = set(frames["non_actor_subjects"])
+        self.party_nouns = set(frames["party_nouns"])
         self._dep_roles: dict[str, DependencyRoles] = {}
         self.use_syntax = load_dependency_patterns()["use"]
 
@@ -262,6 +264,11 @@ class DemandTagger(CueLexiconStore):
         if explicit:
             return explicit
         demander_roots = roots(ctx, [demander]) if demander else set()
+        if parts and self._parties_before(ctx, parts[0][0]):
+            # "urges the parties to ...", "demands that both sides ...": those fighting or negotiating
+            pair = self._latest_between(ctx, parts[0][0])
+            if pair:
+                return [a for a in pair if not roots(ctx, [a]) & demander_roots]
         inside = []
         for a, b in parts:
             for span in ctx.actors_in(a, b):
@@ -372,6 +379,23 @@ class DemandTagger(CueLexiconStore):
             if more is not None:
                 made += self._make(ctx, more[0], demander, more[1], cue, confidence)
             return made
+        return []
+
+    def _parties_before(self, ctx: DocContext, start: int) -> bool:
+        """Whether the content at ``start`` is addressed to "the parties" / "both sides" (a few words before it)."""
+        doc = ctx.doc
+        sent_start = doc[start].sent.start
+        window = [t.lower_ for t in doc[max(sent_start, start - 4):start]]
+        return bool(set(window) & self.party_nouns)
+
+    def _latest_between(self, ctx: DocContext, i: int) -> list[str]:
+        """The actors of the latest "between X and Y" before token ``i``."""
+        doc = ctx.doc
+        for k in range(i - 1, -1, -1):
+            if doc[k].lower_ == "between":
+                ids, _ = actors_right(ctx, k + 1, min(len(doc), k + 20))
+                if len(ids) >= 2:
+                    return ids
         return []
 
     def _operative(self, ctx: DocContext, sent: Span, start: int) -> bool:
