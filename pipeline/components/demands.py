@@ -69,6 +69,8 @@ _AMBIGUOUS = {"demand", "demands", "request", "requests", "call", "calls", "appe
               "offer", "offers", "want", "wants", "press", "push", "pressure", "pressures",
               "proposal", "proposals"}
 _LIST_NUMBER = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]?$")
+_GENERIC_QUANTIFIERS = {"all", "third", "other", "any", "every", "neighbouring", "neighboring", "external",
+                        "regional", "international", "member", "concerned", "relevant"}
 _PREPOSITIONS = {"of", "for", "on", "in", "with", "from", "about", "by", "at", "into", "over", "against"}
 _PARTICIPIAL_OPENERS = {"while", "by", "after", "when", "in", "before", "besides", "also"}
 # An object never starts with these: "the terms it proposes would be ..." is a relative clause.
@@ -277,7 +279,14 @@ class DemandTagger(CueLexiconStore):
                 if span.id_ == "demonym" and span.end < len(ctx.doc) and ctx.doc[span.end].is_lower:
                     continue  # "Russian nuclear fuel": an adjective names no one who must act
                 inside.append(span.kb_id_)
-        return inside or list(ctx.last_addressees)
+        if inside or not parts:
+            return inside
+        a = parts[0][0]
+        doc = ctx.doc
+        if a >= 3 and doc[a - 1].lower_ == "to" and doc[a - 2].is_lower and doc[a - 2].is_alpha \
+                and doc[a - 2].lower_.endswith("s") and doc[a - 3].lower_ in _GENERIC_QUANTIFIERS:
+            return []  # "calls upon all states to ...", "urged third countries to ...": no one named
+        return list(ctx.last_addressees)
 
     def _make(self, ctx, parts, demander, explicit, cue, confidence) -> list[Demand]:
         addressees = self._addressees(ctx, demander, explicit, parts)

@@ -157,3 +157,76 @@ def test_members_are_the_legislature_named_before(nlp):
     found = recommendations(nlp, "The European Parliament adopted a resolution on Georgia. "
                                  "Members may wish to examine the visa regime.")
     assert found == [("examine the visa regime", {"EU"}, "may")]
+
+
+# -- genre frames of policy briefs and research-service analyses (sentences written for these tests) --
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Japan would do well to expand its coast guard.", [("expand its coast guard", {"JPN"}, "would do well to")]),
+    ("Canada would be wise to diversify its uranium suppliers.",
+     [("diversify its uranium suppliers", {"CAN"}, "would be wise to")]),
+    ("Norway is advised to publish its export licences.",
+     [("publish its export licences", {"NOR"}, "is advised to")]),
+    ("The Netherlands would benefit from joining the drone coalition.",
+     [("joining the drone coalition", {"NLD"}, "would benefit from")]),
+    ("One option would be for the OSCE to reopen its field office.",
+     [("reopen its field office", {"OSCE"}, "would be")]),
+    ("A first priority for Austria should be to review its gas contracts.",
+     [("review its gas contracts", {"AUT"}, "should")]),
+    ("We recommend that the African Union appoint a special envoy.",
+     [("appoint a special envoy", {"AU"}, "recommend")]),
+    ("This paper suggests that Brazil should join the grain initiative.",
+     [("join the grain initiative", {"BRA"}, "recommend")]),
+    ("Indian policymakers should deepen maritime cooperation with France.",
+     [("deepen maritime cooperation with France", {"IND"}, "should")]),
+])
+def test_genre_frames_of_advice(nlp, sentence, expected):
+    assert recommendations(nlp, sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Chile would benefit from the higher copper prices.",              # an assessment, not advice
+    "It would be wise to wait for the election results in Chile.",     # no actor advised
+    "This does not mean that Norway should leave the agreement.",      # negated advice
+    "Nor does it follow that Japan must rearm.",
+    "The Council warns that the EU may consider new listings.",         # a threat, not advice
+    "Serbia could indeed retaliate against the embargo.",              # a prediction
+])
+def test_genre_non_advice(nlp, sentence):
+    assert recommendations(nlp, sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Poland should finish the canal, however costly it proves.", "finish the canal"),
+    ("Finland should keep the border closed, even if Russia lowers the pressure.", "keep the border closed"),
+    ("The EU should admit Moldova quickly, before Russia destabilises the country.", "admit Moldova quickly"),
+    ("Norway should raise its budget, before leaving the chair.", "raise its budget, before leaving the chair"),
+])
+def test_concessions_and_time_clauses_end_the_action(nlp, sentence, expected):
+    assert [text for text, _, _ in recommendations(nlp, sentence)] == [expected]
+
+
+def test_list_after_a_modal_intro(nlp):
+    found = recommendations(nlp, "The Nordic governments, above all Denmark and Norway, should:",
+                            "- pool their satellite imagery;", "- fund a joint ice-breaker fleet.")
+    assert found == [("pool their satellite imagery", {"DNK", "NOR"}, "should"),
+                     ("fund a joint ice-breaker fleet", {"DNK", "NOR"}, "should")]
+
+
+def test_imperative_list_advises_whom_the_text_advised_before(nlp):
+    found = recommendations(nlp, "Canada should rethink its Arctic policy. Our recommendations are as follows:",
+                            "• Build two deep-water ports.", "• Invite Greenland to the Arctic dialogue.")
+    assert found == [("rethink its Arctic policy", {"CAN"}, "should"),
+                     ("Build two deep-water ports", {"CAN"}, "recommend"),
+                     ("Invite Greenland to the Arctic dialogue", {"CAN"}, "recommend")]
+
+
+def test_member_states_are_the_organisation_named_before(nlp):
+    found = recommendations(nlp, "NATO has revised its plans for the north. Member states may wish to "
+                                 "pre-position fuel in Norway.")
+    assert found == [("pre-position fuel in Norway", {"NATO"}, "may")]
+
+
+def test_it_after_a_semicolon_is_the_subject_before(nlp):
+    found = recommendations(nlp, "This does not mean that Japan should copy India; it should choose its own path.")
+    assert found == [("choose its own path", {"JPN"}, "should")]
