@@ -7,11 +7,12 @@ who a pronoun or "we" points back to, and who a sentence reports.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import srsly
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
-
-from functools import lru_cache
 
 from ..resources import RESOURCES, ResourceError, root_of
 from .actors import ACTORS_KEY, actor_root
@@ -451,6 +452,8 @@ def split_actions(doc: Doc, start: int, end: int, *, after_to: bool = False) -> 
     return [(a, b) for a, b in parts if b > a]
 
 
+_NUMBER_ITEM = re.compile(r"^\(?\d{1,2}[.)]?$")
+_LETTER_ITEM = re.compile(r"^\(?(?:[a-h]|[ivx]{1,4})[.)]$")
 _REPEATED_MODALS = {"should", "must", "could", "can", "shall", "would"}
 _BULLETS = {"•", "-", "–", "*", "·", "▪"}
 
@@ -462,6 +465,16 @@ def list_item(doc: Doc, segment: Span, *, skip: set[str]) -> tuple[int, int] | N
     if not tokens:
         return None
     k = 1 if tokens[0].text in _BULLETS or tokens[0].text[:1] == "•" else 0
+    if k == 0 and len(tokens) > 2:
+        first, second = tokens[0].text, tokens[1].text
+        if _NUMBER_ITEM.match(first):
+            k = 2 if second in {".", ")"} else 1  # "1. Strengthen ...", "2) require ..."
+        elif _LETTER_ITEM.match(first):
+            k = 1  # "b) fund ...", "ii. require ..." as one token
+        elif first == "(" and len(tokens) > 3 and tokens[2].text == ")" and _LETTER_ITEM.match(second + ")"):
+            k = 3  # "(a) require ..."
+        elif _LETTER_ITEM.match(first + ")") and second == ")":
+            k = 2  # "b ) fund ..." split by the tokenizer
     if k == 0 and not tokens[0].is_lower:
         return None
     while k < len(tokens) and tokens[k].lower_ in skip:

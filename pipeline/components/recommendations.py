@@ -42,7 +42,7 @@ def load_recommendation_frames() -> dict[str, frozenset[str]]:
         data = json.loads(FRAMES_FILE.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as err:
         raise ResourceError(f"{FRAMES_FILE}: cannot read ({type(err).__name__}: {err})") from None
-    keys = ("member_nouns", "legislature_suffixes", "gerund_modals", "be_modals", "negated_frame_verbs",
+    keys = ("member_nouns", "legislature_suffixes", "option_modals", "gerund_modals", "be_modals", "negated_frame_verbs",
             "frame_determiners", "recommend_speakers", "recommend_verbs", "list_intro_words")
     if not isinstance(data, dict) or {k for k in data if not k.startswith("_")} != set(keys):
         raise ResourceError(f"{FRAMES_FILE}: must be an object with exactly the keys {list(keys)}")
@@ -53,6 +53,7 @@ def load_recommendation_frames() -> dict[str, frozenset[str]]:
 # Subordinate clauses are no advice: "..., where Russia could block it", "because Turkey can veto it".
 _SUBORDINATE = {"where", "which", "whom", "whose", "if", "unless", "because", "since", "although", "though",
                 "whereas", "when", "once", "until", "as"}
+_REPEATED_MODAL_WORDS = {"should", "must", "could", "can", "would", "may"}
 _ADVERBS = {"also", "therefore", "thus", "then", "still", "now", "instead", "further", "first",
             "perhaps", "even", "additionally", "furthermore", "urgently", "immediately", "clearly"}
 
@@ -84,7 +85,7 @@ class RecommendationTagger(CueLexiconStore):
         make = self.nlp.make_doc
         self.modals = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.modals.add("modal", [make(m) for m in self.cues["modals"]])
-        self.modals.add("option", [make(self.cues["option_modal"])])
+        self.modals.add("option", [make(m) for m in [self.cues["option_modal"]] + list(self.frames_option_modals())])
         self.means = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.means.add("means", [make(m) for m in self.cues["means_cues"]])
         self.not_actions = set(self.cues["not_actions"])
@@ -95,6 +96,11 @@ class RecommendationTagger(CueLexiconStore):
         self.frames = frames
         self.threats = load_clause_boundaries()["prediction_tail"] | {"warning", "threatening", "threatened", "threatens"}
         self._dep_roles: dict[str, DependencyRoles] = {}
+
+    @staticmethod
+    def frames_option_modals() -> frozenset[str]:
+        """More modals that lay an option before an actor when an option verb follows ("might consider")."""
+        return load_recommendation_frames()["option_modals"]
 
     def dependency_roles(self, doc: Doc) -> DependencyRoles | None:
         """The compiled dependency patterns for this document's label scheme (None: unparsed)."""
@@ -245,8 +251,18 @@ class RecommendationTagger(CueLexiconStore):
 
     def _action_start(self, doc: Doc, k: int, limit: int) -> int | None:
         """First token of the action after a modal, or None for a prediction or assessment."""
+        if k < limit and doc[k].text == ",":
+            # "should, however, avoid ...", "should, first and foremost, agree ...": a parenthetical
+            close = next((c for c in range(k + 1, min(limit, k + 6)) if doc[c].text == ","), None)
+            if close is None:
+                return None
+            k = close + 1
+        if k + 1 < limit and doc[k].lower_ in {"and", "or"} and doc[k + 1].lower_ in _REPEATED_MODAL_WORDS:
+            k += 2  # "France can and should lead ..."
         while k < limit and doc[k].lower_ in _ADVERBS:
             k += 1
+        if k + 1 < limit and doc[k].lower_ == "not" and doc[k + 1].lower_ == "only":
+            k += 2  # "should not only increase spending but also reform procurement"
         if k >= limit or doc[k].lower_ in NEGATIONS:
             return None
         word = doc[k].lower_
@@ -466,8 +482,8 @@ class RecommendationTagger(CueLexiconStore):
             j = token.i + 2
             if doc[j].lower_ == "be":
                 j += 1
-            if doc[j].lower_ in {"therefore", "also", "thus"}:
-                j += 1
+            if doc[j].lower_ in {"therefore", "also", "thus", "now", "high", "about"}:
+                j += 1  # "it is therefore essential that", "it is high time for"
             if doc[j].lower_ not in self.cues["impersonal_adjectives"] or j + 1 >= sent.end:
                 continue
             if doc[j + 1].lower_ not in {"that", "for"}:

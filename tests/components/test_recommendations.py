@@ -230,3 +230,34 @@ def test_member_states_are_the_organisation_named_before(nlp):
 def test_it_after_a_semicolon_is_the_subject_before(nlp):
     found = recommendations(nlp, "This does not mean that Japan should copy India; it should choose its own path.")
     assert found == [("choose its own path", {"JPN"}, "should")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("It is high time for Ireland to review its neutrality.", [("review its neutrality", {"IRL"}, "is time")]),
+    ("Austria should, however, avoid a veto.", [("avoid a veto", {"AUT"}, "should")]),
+    ("Belgium can and should host the summit.", [("host the summit", {"BEL"}, "can")]),
+    ("Sweden should not only buy frigates but also train crews.",
+     [("buy frigates but also train crews", {"SWE"}, "should")]),
+    ("Congress might consider whether to tighten the reporting rules.",
+     [("tighten the reporting rules", {"USA"}, "might")]),
+    ("The best way for Greece to respond would be to upgrade its radars.",
+     [("upgrade its radars", {"GRC"}, "would be")]),
+])
+def test_more_advice_phrasings(nlp, sentence, expected):
+    assert recommendations(nlp, sentence) == expected
+
+
+def test_a_modal_might_without_an_option_verb_is_a_prediction(nlp):
+    assert recommendations(nlp, "Congress might extend the waiver next year.") == []
+
+
+@pytest.mark.parametrize("items", [
+    ("1. Build two deep-water ports.", "2. Invite Greenland to the dialogue."),
+    ("(a) build two deep-water ports;", "(b) invite Greenland to the dialogue."),
+    ("a) build two deep-water ports;", "b) invite Greenland to the dialogue."),
+])
+def test_numbered_and_lettered_list_items(nlp, items):
+    found = recommendations(nlp, "Canada should rethink its Arctic policy. We recommend the following:", *items)
+    assert [(text.lower(), targets) for text, targets, _ in found] == [
+        ("rethink its arctic policy", {"CAN"}), ("build two deep-water ports", {"CAN"}),
+        ("invite greenland to the dialogue", {"CAN"})]
