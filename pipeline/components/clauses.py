@@ -498,8 +498,8 @@ def reported_speaker(ctx: DocContext, sent: Span, reporting: set[str], according
                 if ids:
                     return ids, sent.start + k
     for token in sent:
-        if token.lower_ not in reporting:
-            continue
+        if token.lower_ not in reporting or token.i in ctx.actor_at:
+            continue  # "the Baltic states": part of a name, not "X states that"
         ids, _ = subject_left(ctx, token.i)
         if ids:
             return ids, token.i

@@ -69,6 +69,8 @@ _AMBIGUOUS = {"demand", "demands", "request", "requests", "call", "calls", "appe
               "offer", "offers", "want", "wants", "press", "push", "pressure", "pressures",
               "proposal", "proposals"}
 _LIST_NUMBER = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]?$")
+# "X's demand that Y withdraw its troops was rejected": the main clause's verb ends the content.
+_NOMINAL_TAIL_AUX = {"was", "were", "is", "are", "has", "have", "had", "remains", "remained", "will", "would"}
 _GENERIC_QUANTIFIERS = {"all", "third", "other", "any", "every", "neighbouring", "neighboring", "external",
                         "regional", "international", "member", "concerned", "relevant"}
 _PREPOSITIONS = {"of", "for", "on", "in", "with", "from", "about", "by", "at", "into", "over", "against"}
@@ -597,6 +599,17 @@ class DemandTagger(CueLexiconStore):
                 out.extend(self._make(ctx, split_actions(doc, j + 1, stop, after_to=True), demander,
                                       [], token.lower_ + " to", 0.55))
                 continue
+            if doc[j].lower_ == "that" and not explicit:
+                # "Kenya's demand that Ethiopia withdraw its troops was rejected"
+                ids, c = actors_right(ctx, j + 1, sent.end)
+                while c < sent.end and doc[c].lower_ in _THAT_SKIP:
+                    c += 1
+                if ids and c < sent.end and doc[c].is_lower and doc[c].is_alpha and doc[c].lower_ not in _NOT_OBJECT:
+                    stop = clause_end(doc, c, sent.end)
+                    aux = next((t.i for t in doc[c + 1:stop] if t.lower_ in _NOMINAL_TAIL_AUX), stop)
+                    stop = trim_end(doc, c, aux)
+                    out.extend(self._make(ctx, [(c, stop)], demander, ids, token.lower_ + " that", 0.55))
+                    continue
             if doc[j].lower_ == "for" and j + 1 < sent.end:
                 stop = clause_end(doc, j + 1, sent.end)
                 out.extend(self._make(ctx, [(j + 1, stop)], demander, explicit, token.lower_ + " for", 0.6))

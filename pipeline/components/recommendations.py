@@ -53,6 +53,17 @@ def load_recommendation_frames() -> dict[str, frozenset[str]]:
 # Subordinate clauses are no advice: "..., where Russia could block it", "because Turkey can veto it".
 _SUBORDINATE = {"where", "which", "whom", "whose", "if", "unless", "because", "since", "although", "though",
                 "whereas", "when", "once", "until", "as"}
+_TIME_ADVERBS = {"soon", "eventually", "ultimately", "again", "still", "ever", "already", "yet"}
+_IRREGULAR_PARTICIPLES = {"been", "done", "made", "taken", "given", "known", "seen", "gone", "put", "set", "kept",
+                          "held", "left", "sent", "spent", "built", "brought", "thought", "sought", "chosen",
+                          "spoken", "written", "drawn", "shown", "told", "won", "lost", "met", "paid", "led", "read"}
+
+
+def _PAST_PARTICIPLE(token) -> bool:  # noqa: N802 - reads like the word class it tests
+    word = token.lower_
+    return token.is_lower and (word.endswith("ed") or word in _IRREGULAR_PARTICIPLES)
+
+
 _REPEATED_MODAL_WORDS = {"should", "must", "could", "can", "would", "may"}
 _ADVERBS = {"also", "therefore", "thus", "then", "still", "now", "instead", "further", "first",
             "perhaps", "even", "additionally", "furthermore", "urgently", "immediately", "clearly"}
@@ -266,6 +277,12 @@ class RecommendationTagger(CueLexiconStore):
         if k >= limit or doc[k].lower_ in NEGATIONS:
             return None
         word = doc[k].lower_
+        # "could soon face", "may eventually become": the verb after a time or manner adverb decides
+        nxt_word = doc[k + 1].lower_ if k + 1 < limit else ""
+        if (word in _TIME_ADVERBS or word.endswith("ly") and doc[k].is_lower) and nxt_word in self.not_actions:
+            return None
+        if word == "have" and k + 1 < limit and _PAST_PARTICIPLE(doc[k + 1]):
+            return None  # "should have acted sooner": a criticism of the past, not advice
         if word == "be":
             nxt = doc[k + 1].lower_ if k + 1 < limit else ""
             return k if nxt in self.be_allowed else None

@@ -273,3 +273,12 @@ def test_relative_clause_speaker_and_its_pronoun(nlp):
     found = demands(nlp, "France, which sells helicopters to Greece, said it expected Turkey to respect the "
                          "airspace.")
     assert brief(found) == [("respect the airspace", "FRA", {"TUR"})]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Kenya's demand that Ethiopia withdraw its troops was rejected.", [("withdraw its troops", "KEN", {"ETH"})]),
+    ("Russia's demand that NATO should leave the Baltic states is unacceptable.",
+     [("leave the Baltic states", "RUS", {"NATO"})]),
+])
+def test_nominal_demand_that(nlp, sentence, expected):
+    assert brief(demands(nlp, sentence)) == expected

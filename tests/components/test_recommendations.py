@@ -261,3 +261,17 @@ def test_numbered_and_lettered_list_items(nlp, items):
     assert [(text.lower(), targets) for text, targets, _ in found] == [
         ("rethink its arctic policy", {"CAN"}), ("build two deep-water ports", {"CAN"}),
         ("invite greenland to the dialogue", {"CAN"})]
+
+
+@pytest.mark.parametrize("sentence", [
+    "NATO could soon face a shortage of shells.",          # a prediction behind a time adverb
+    "Critics say the EU should have acted sooner.",        # a criticism of the past
+    "The OSCE should have sent observers in 2014.",
+])
+def test_predictions_and_hindsight_are_no_advice(nlp, sentence):
+    assert recommendations(nlp, sentence) == []
+
+
+def test_should_have_an_object_is_advice(nlp):
+    assert recommendations(nlp, "The EU should have a plan for the day after.") == [
+        ("have a plan for the day after", {"EU"}, "should")]
