@@ -232,6 +232,8 @@ class RecommendationTagger(CueLexiconStore):
         if modal is not None and not ends_in_modal and not words & {
                 "wish", "consider", "options", "option", "include", "to", "recommend"}:
             return None
+        if modal is None and words & {"options", "option"}:
+            modal = "may"  # "Possible options for Congress include:": options laid before an actor
         if modal is None:
             if not words & self.frames["list_intro_words"]:
                 return None
@@ -377,8 +379,9 @@ class RecommendationTagger(CueLexiconStore):
             # NOUN would/should be for TARGET to ACTION
             if len(words) >= 3 and words[0] in {"would", "should", "could", "might", "is"} and words[1] == "be" \
                     and words[2] == "for" or words[:2] == ["is", "for"]:
-                if words[0] == "is" and doc[i - 1].lower_ not in self.cues["response_adjectives"]:
-                    continue  # "the task is for ..." describes; "the best option is for X to" advises
+                if words[0] == "is" and doc[i - 1].lower_ not in self.cues["response_adjectives"] \
+                        and token.lower_ not in self.cues["response_nouns"]:
+                    continue  # "the task is for ..." describes; "the best option / another option is for X to" advises
                 at = i + (4 if words[1] == "be" else 3)
                 targets, k = actors_right(ctx, at, sent.end)
                 if not targets or k >= sent.end or doc[k].lower_ != "to":

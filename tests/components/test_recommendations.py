@@ -275,3 +275,26 @@ def test_predictions_and_hindsight_are_no_advice(nlp, sentence):
 def test_should_have_an_object_is_advice(nlp):
     assert recommendations(nlp, "The EU should have a plan for the day after.") == [
         ("have a plan for the day after", {"EU"}, "should")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Another option is for Congress to withhold the funds.", [("withhold the funds", {"USA"}, "is")]),
+    ("An alternative would be for the EU to buy the gas jointly.", [("buy the gas jointly", {"EU"}, "would be")]),
+    ("The simplest solution would be for Norway to lease the ships.", [("lease the ships", {"NOR"}, "would be")]),
+])
+def test_options_and_alternatives_for_an_actor(nlp, sentence, expected):
+    assert recommendations(nlp, sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "The task of the mission is to monitor the ceasefire.",   # a mandate described
+    "Russia's response was to expel diplomats.",              # what an actor did
+])
+def test_descriptions_of_tasks_and_responses_are_no_advice(nlp, sentence):
+    assert recommendations(nlp, sentence) == []
+
+
+def test_options_list_without_a_modal(nlp):
+    found = recommendations(nlp, "Possible options for Congress include:", "• extending the waiver;",
+                            "• requiring an annual report.")
+    assert found == [("extending the waiver", {"USA"}, "may"), ("requiring an annual report", {"USA"}, "may")]
