@@ -330,6 +330,9 @@ def clause_end(doc: Doc, start: int, limit: int, *, first_comma: bool = False) -
         elif depth == 0:
             if text in {";", "—", "–"} or (text == ":" and k > start + 2) or (k > start and _and_new_clause(doc, k, limit)):
                 break
+            if k > start + 1 and doc[k].lower_ in load_clause_boundaries()["comma_time_clauses"] \
+                    and _finite_clause_follows(doc, k + 1, limit):
+                break  # "crack down on the PKK before Turkey ratifies its accession": the speaker's own step
             if text == ",":
                 if first_comma or _new_clause_after_comma(doc, k, limit):
                     break
@@ -347,6 +350,22 @@ def clause_end(doc: Doc, start: int, limit: int, *, first_comma: bool = False) -
                     break  # ", before Moscow and Baku present it with ...": a time clause of its own
         k += 1
     return trim_end(doc, start, k)
+
+
+def _finite_clause_follows(doc: Doc, k: int, limit: int) -> bool:
+    """A named subject and a finite verb at ``k`` ("Turkey ratifies", "the EU has agreed")."""
+    if k < limit and doc[k].lower_ == "the":
+        k += 1
+    if k >= limit or not doc[k].is_title or doc[k].lower_ == "i":
+        return False
+    j = k + 1
+    while j < limit and j <= k + 3 and doc[j].is_title:
+        j += 1  # "the European Commission presents"
+    if j >= limit or not doc[j].is_lower or not doc[j].is_alpha:
+        return False
+    word = doc[j].lower_
+    return word in {"has", "have", "had", "is", "are", "was", "were", "will", "can", "does", "did"} \
+        or (word.endswith("s") and not word.endswith("ss")) or word.endswith("ed")
 
 
 def _concessive(doc: Doc, k: int, limit: int) -> bool:

@@ -478,7 +478,10 @@ class DemandTagger(CueLexiconStore):
             if agent:
                 k = k2
         nxt = doc[k].lower_ if k < limit else ""
-        if frame == "addressee_to":
+        if frame == "named_addressee_to" and k not in ctx.actor_at and not (
+                k + 1 < limit and doc[k].lower_ == "the" and (k + 1) in ctx.actor_at):
+            return None  # "warned Iran to stop ...", but not "warned it would respond to ..."
+        if frame in {"addressee_to", "named_addressee_to"}:
             ids, j = actors_right(ctx, k, limit)
             if ids:
                 # "the Malian transitional authorities to ...", "the EU and its member states to ...":
@@ -813,6 +816,16 @@ def _possessor(ctx: DocContext, i: int) -> str | None:
         return ctx.actor_at[k - 1].kb_id_
     if k >= 0 and k in ctx.actor_at and ctx.actor_at[k].end == k + 1 and doc[i - 1].i == k:
         return ctx.actor_at[k].kb_id_
+    if k >= 0 and doc[k].lower_ in {"its", "their", "our"} and k + 1 == i:
+        # "Egypt renewed its demand for ...": the subject of the clause owns it
+        sent_start = doc[k].sent.start
+        for span in ctx.actors:
+            if span.start >= k:
+                break
+            if span.start >= sent_start and not _after_preposition(doc, span.start) \
+                    and doc[span.end].text not in {"’s", "'s"}:
+                return span.kb_id_
+        return ctx.resolve_pronoun(k)
     return None
 
 

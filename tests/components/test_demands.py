@@ -282,3 +282,24 @@ def test_relative_clause_speaker_and_its_pronoun(nlp):
 ])
 def test_nominal_demand_that(nlp, sentence, expected):
     assert brief(demands(nlp, sentence)) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The Pentagon warned Iran to stop arming the Houthis.",
+     [("stop arming the Houthis", "USA", {"IRN"})]),
+    ("Germany advised Serbia to join the sanctions.", [("join the sanctions", "DEU", {"SRB"})]),
+    ("Egypt renewed its demand for a ceasefire in Gaza.", [("a ceasefire in Gaza", "EGY", set())]),
+    ("Erdogan said Sweden must crack down on the PKK before Turkey ratifies its accession.",
+     [("crack down on the PKK", "person:recep-tayyip-erdogan", {"SWE"})]),
+])
+def test_more_demand_phrasings(nlp, sentence, expected):
+    assert brief(demands(nlp, sentence)) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Iran, which backs the militia, warned it would respond to any further strikes.",   # a threat
+    "Analysts warned that Iran could retaliate.",
+    "The EU warned of consequences.",
+])
+def test_warnings_are_not_demands(nlp, sentence):
+    assert demands(nlp, sentence) == []
