@@ -55,6 +55,7 @@ SKIP_BEFORE_VERB = {
     "likewise", "similarly", "consequently", "accordingly", "immediately", "urgently",
     "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "last", "week",
     "month", "year", "this", "earlier", "later", "since", "had", "subsequently", "ultimately",
+    "itself", "themselves", "herself", "himself",
 }
 # Nouns that stand for the actor named before them: "the U.S. side", "Belarusian authorities".
 PROXY_HEADS = {"side", "government", "authorities", "leadership", "officials", "administration",

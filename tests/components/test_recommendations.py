@@ -298,3 +298,8 @@ def test_options_list_without_a_modal(nlp):
     found = recommendations(nlp, "Possible options for Congress include:", "• extending the waiver;",
                             "• requiring an annual report.")
     assert found == [("extending the waiver", {"USA"}, "may"), ("requiring an annual report", {"USA"}, "may")]
+
+
+def test_a_reflexive_after_the_target(nlp):
+    assert recommendations(nlp, "Serbia itself would benefit from opening its archives.") == [
+        ("opening its archives", {"SRB"}, "would benefit from")]
