@@ -252,7 +252,8 @@ def load_demand_cues() -> dict:
         "continuation_cues": list, "reporting_verbs": list, "according_to": list,
         "addressee_modals": list, "statement_title_words": list,
     })
-    frames = {"addressee_to", "that", "to", "for", "object", "object_from", "want_object", "continuation"}
+    frames = {"addressee_to", "named_addressee_to", "that", "to", "for", "object", "object_from", "want_object",
+              "continuation"}
     for entry in data["cues"]:
         _check_keys(RESOURCES / "demand_cues.json", None, entry, {"cue": str, "frames": list, "forms": list})
         bad = set(entry["frames"]) - frames

@@ -7,18 +7,20 @@ who a pronoun or "we" points back to, and who a sentence reports.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import srsly
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
-
-from functools import lru_cache
 
 from ..resources import RESOURCES, ResourceError, root_of
 from .actors import ACTORS_KEY, actor_root
 
 BOUNDARIES_FILE = RESOURCES / "clause_boundaries.json"
 _BOUNDARY_KEYS = ("comma_participles", "verbs_after_and", "clause_openers_after_comma", "clause_verbs",
-                  "reporting_tail", "prediction_tail", "source_nouns")
+                  "reporting_tail", "prediction_tail", "source_nouns", "comma_concessives",
+                  "comma_time_clauses")
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +55,7 @@ SKIP_BEFORE_VERB = {
     "likewise", "similarly", "consequently", "accordingly", "immediately", "urgently",
     "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "last", "week",
     "month", "year", "this", "earlier", "later", "since", "had", "subsequently", "ultimately",
+    "itself", "themselves", "herself", "himself",
 }
 # Nouns that stand for the actor named before them: "the U.S. side", "Belarusian authorities".
 PROXY_HEADS = {"side", "government", "authorities", "leadership", "officials", "administration",
@@ -60,7 +63,12 @@ PROXY_HEADS = {"side", "government", "authorities", "leadership", "officials", "
                "spokesperson", "spokesman", "spokeswoman", "official", "minister", "envoy",
                "diplomat", "ambassador", "representative", "negotiators", "military", "forces", "army",
                "troops", "peacekeepers", "navy", "police", "coast", "guard", "ministry", "parliament", "cabinet",
-               "secretary-general", "negotiator", "chief", "head", "leader", "prime", "foreign"}
+               "secretary-general", "negotiator", "chief", "head", "leader", "prime", "foreign",
+               "policymakers", "policy-makers", "makers", "decision-makers", "lawmakers", "planners",
+               "strategists", "governments", "capitals"}
+# "Requests the Chairperson of the Commission to ...": an office held in the actor named after "of".
+OFFICE_HEADS = {"chairperson", "chair", "chairman", "chairwoman", "president", "head", "secretary-general",
+                "director-general", "secretary", "government", "governments", "authorities", "leadership"}
 # "The members of the Security Council called ...": the actor after "of" is the subject.
 MEMBER_NOUNS = {"members", "member", "ministers", "leaders", "representatives", "heads", "delegates",
                 "presidents", "governments", "officials", "delegations"}
@@ -143,8 +151,13 @@ class DocContext:
         if kind == "issuer":
             return self.issuer
         sent_start = self.doc[token_i].sent.start
-        if token_i > sent_start and self.doc[token_i - 1].lower_ in {"and", "but"} and kind in {"thing", "plural"}:
-            # "The EU calls on X ..., and it calls on Y": the subject of the first clause
+        before_word = self.doc[token_i - 1].lower_ if token_i > sent_start else ""
+        after_reporting = before_word in load_clause_boundaries()["reporting_tail"] or (
+            before_word == "that" and token_i - 1 > sent_start
+            and self.doc[token_i - 2].lower_ in load_clause_boundaries()["reporting_tail"])
+        if token_i > sent_start and (before_word in {"and", "but", ";"} or after_reporting) and kind in {"thing", "plural"}:
+            # "The EU calls on X ..., and it calls on Y", "...; it should ...": the subject of the first clause;
+            # "France, which sells radars to Armenia, said it expected ...": the subject of the reporting verb
             for span in self.actors:
                 if span.start >= token_i:
                     break
@@ -297,6 +310,9 @@ def actors_right(ctx: DocContext, i: int, limit: int) -> tuple[list[str], int]:
             k = end = span.end
         elif doc[k].lower_ in {"the", "and", ",", "other", "its", "both", "all", "some", "“", "”", '"'}:
             k += 1
+        elif not ids and k + 1 < limit and doc[k + 1].lower_ == "of" and (
+                doc[k].lower_ in MEMBER_NOUNS or doc[k].lower_ in OFFICE_HEADS):
+            k += 2  # "the Chairperson of the Commission", "the members of the Council": the body named after "of"
         else:
             break
     return ids, end
@@ -315,6 +331,9 @@ def clause_end(doc: Doc, start: int, limit: int, *, first_comma: bool = False) -
         elif depth == 0:
             if text in {";", "—", "–"} or (text == ":" and k > start + 2) or (k > start and _and_new_clause(doc, k, limit)):
                 break
+            if k > start + 1 and doc[k].lower_ in load_clause_boundaries()["comma_time_clauses"] \
+                    and _finite_clause_follows(doc, k + 1, limit):
+                break  # "crack down on the PKK before Turkey ratifies its accession": the speaker's own step
             if text == ",":
                 if first_comma or _new_clause_after_comma(doc, k, limit):
                     break
@@ -325,8 +344,38 @@ def clause_end(doc: Doc, start: int, limit: int, *, first_comma: bool = False) -
                     break
                 if nxt is not None and nxt.lower_ == "which" and "," not in [t.text for t in doc[k + 2:limit]]:
                     break
+                if nxt is not None and _concessive(doc, k + 1, limit):
+                    break  # ", however painful that is", ", even if ...": the author's concession
+                if nxt is not None and nxt.lower_ in load_clause_boundaries()["comma_time_clauses"] \
+                        and k + 2 < limit and not is_gerund(doc[k + 2]) and doc[k + 2].is_alpha:
+                    break  # ", before Moscow and Baku present it with ...": a time clause of its own
         k += 1
     return trim_end(doc, start, k)
+
+
+def _finite_clause_follows(doc: Doc, k: int, limit: int) -> bool:
+    """A named subject and a finite verb at ``k`` ("Turkey ratifies", "the EU has agreed")."""
+    if k < limit and doc[k].lower_ == "the":
+        k += 1
+    if k >= limit or not doc[k].is_title or doc[k].lower_ == "i":
+        return False
+    j = k + 1
+    while j < limit and j <= k + 3 and doc[j].is_title:
+        j += 1  # "the European Commission presents"
+    if j >= limit or not doc[j].is_lower or not doc[j].is_alpha:
+        return False
+    word = doc[j].lower_
+    return word in {"has", "have", "had", "is", "are", "was", "were", "will", "can", "does", "did"} \
+        or (word.endswith("s") and not word.endswith("ss")) or word.endswith("ed")
+
+
+def _concessive(doc: Doc, k: int, limit: int) -> bool:
+    """Whether a concession (``comma_concessives``: "however", "even if", ...) starts at ``k``."""
+    for phrase in load_clause_boundaries()["comma_concessives"]:
+        words = phrase.split()
+        if k + len(words) <= limit and [t.lower_ for t in doc[k:k + len(words)]] == words:
+            return True
+    return False
 
 
 def _new_clause_after_comma(doc: Doc, k: int, limit: int) -> bool:
@@ -423,6 +472,8 @@ def split_actions(doc: Doc, start: int, end: int, *, after_to: bool = False) -> 
     return [(a, b) for a, b in parts if b > a]
 
 
+_NUMBER_ITEM = re.compile(r"^\(?\d{1,2}[.)]?$")
+_LETTER_ITEM = re.compile(r"^\(?(?:[a-h]|[ivx]{1,4})[.)]$")
 _REPEATED_MODALS = {"should", "must", "could", "can", "shall", "would"}
 _BULLETS = {"•", "-", "–", "*", "·", "▪"}
 
@@ -434,6 +485,16 @@ def list_item(doc: Doc, segment: Span, *, skip: set[str]) -> tuple[int, int] | N
     if not tokens:
         return None
     k = 1 if tokens[0].text in _BULLETS or tokens[0].text[:1] == "•" else 0
+    if k == 0 and len(tokens) > 2:
+        first, second = tokens[0].text, tokens[1].text
+        if _NUMBER_ITEM.match(first):
+            k = 2 if second in {".", ")"} else 1  # "1. Strengthen ...", "2) require ..."
+        elif _LETTER_ITEM.match(first):
+            k = 1  # "b) fund ...", "ii. require ..." as one token
+        elif first == "(" and len(tokens) > 3 and tokens[2].text == ")" and _LETTER_ITEM.match(second + ")"):
+            k = 3  # "(a) require ..."
+        elif _LETTER_ITEM.match(first + ")") and second == ")":
+            k = 2  # "b ) fund ..." split by the tokenizer
     if k == 0 and not tokens[0].is_lower:
         return None
     while k < len(tokens) and tokens[k].lower_ in skip:
@@ -457,8 +518,8 @@ def reported_speaker(ctx: DocContext, sent: Span, reporting: set[str], according
                 if ids:
                     return ids, sent.start + k
     for token in sent:
-        if token.lower_ not in reporting:
-            continue
+        if token.lower_ not in reporting or token.i in ctx.actor_at:
+            continue  # "the Baltic states": part of a name, not "X states that"
         ids, _ = subject_left(ctx, token.i)
         if ids:
             return ids, token.i

@@ -12,6 +12,7 @@ Negated, hypothetical and recommended demands are left out. Writes
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,7 +27,7 @@ from ..resources import RESOURCES, ResourceError, load_demand_cues
 from .clauses import (
     CueLexiconStore,
     NEGATIONS, DocContext, actors_right, cited_source, clause_end, has_condition, is_gerund, trim_end,
-    list_item, reported_speaker, roots, shared_subject, split_actions, subject_left,
+    SKIP_BEFORE_VERB, _after_preposition, list_item, reported_speaker, roots, shared_subject, split_actions, subject_left,
 )
 from .dependency import DependencyRoles, load_dependency_patterns, mention_actors, subtree_span
 
@@ -42,8 +43,13 @@ def load_demand_frames() -> dict:
     except (OSError, json.JSONDecodeError) as err:
         raise ResourceError(f"{FRAMES_FILE}: cannot read ({type(err).__name__}: {err})") from None
     shape = {"conditions": ("markers", "skip"), "deadline": ("verbs", "nouns")}
-    if not isinstance(data, dict) or set(k for k in data if not k.startswith("_")) != set(shape) | {"collectives"}:
-        raise ResourceError(f"{FRAMES_FILE}: must be an object with the keys {sorted(set(shape) | {'collectives'})}")
+    keys = set(shape) | {"collectives", "non_actor_subjects", "party_nouns"}
+    if not isinstance(data, dict) or set(k for k in data if not k.startswith("_")) != keys:
+        raise ResourceError(f"{FRAMES_FILE}: must be an object with the keys {sorted(keys)}")
+    for key in ("non_actor_subjects", "party_nouns"):
+        words = data[key]
+        if not isinstance(words, list) or not all(isinstance(w, str) and w == w.lower() for w in words):
+            raise ResourceError(f"{FRAMES_FILE}: {key!r} must be a list of lower-case strings")
     collectives = data["collectives"]
     if not isinstance(collectives, dict) or not all(
             isinstance(v, list) and len(v) > 1 and all(isinstance(x, str) for x in v) for v in collectives.values()):
@@ -62,6 +68,12 @@ _PASSIVE_AUX = {"is", "was", "were", "are", "been", "being", "be"}
 _AMBIGUOUS = {"demand", "demands", "request", "requests", "call", "calls", "appeal", "appeals",
               "offer", "offers", "want", "wants", "press", "push", "pressure", "pressures",
               "proposal", "proposals"}
+_LIST_NUMBER = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]?$")
+# "X's demand that Y withdraw its troops was rejected": the main clause's verb ends the content.
+_NOMINAL_TAIL_AUX = {"was", "were", "is", "are", "has", "have", "had", "remains", "remained", "will", "would"}
+_GENERIC_QUANTIFIERS = {"all", "third", "other", "any", "every", "neighbouring", "neighboring", "external",
+                        "regional", "international", "member", "concerned", "relevant"}
+_PREPOSITIONS = {"of", "for", "on", "in", "with", "from", "about", "by", "at", "into", "over", "against"}
 _PARTICIPIAL_OPENERS = {"while", "by", "after", "when", "in", "before", "besides", "also"}
 # An object never starts with these: "the terms it proposes would be ..." is a relative clause.
 _NOT_OBJECT = {"to", "that", "for", ",", ".", "would", "will", "is", "are", "was", "were", "could",
@@ -122,6 +134,8 @@ class DemandTagger(CueLexiconStore):
         self.deadline_verbs = set(frames["deadline"]["verbs"])
         self.deadline_nouns = set(frames["deadline"]["nouns"])
         self.collectives = {frozenset(members): cid for cid, members in frames["collectives"].items()}
+        self.non_actor_subjects = set(frames["non_actor_subjects"])
+        self.party_nouns = set(frames["party_nouns"])
         self._dep_roles: dict[str, DependencyRoles] = {}
         self.use_syntax = load_dependency_patterns()["use"]
 
@@ -254,6 +268,11 @@ class DemandTagger(CueLexiconStore):
         if explicit:
             return explicit
         demander_roots = roots(ctx, [demander]) if demander else set()
+        if parts and self._parties_before(ctx, parts[0][0]):
+            # "urges the parties to ...", "demands that both sides ...": those fighting or negotiating
+            pair = self._latest_between(ctx, parts[0][0])
+            if pair:
+                return [a for a in pair if not roots(ctx, [a]) & demander_roots]
         inside = []
         for a, b in parts:
             for span in ctx.actors_in(a, b):
@@ -262,7 +281,14 @@ class DemandTagger(CueLexiconStore):
                 if span.id_ == "demonym" and span.end < len(ctx.doc) and ctx.doc[span.end].is_lower:
                     continue  # "Russian nuclear fuel": an adjective names no one who must act
                 inside.append(span.kb_id_)
-        return inside or list(ctx.last_addressees)
+        if inside or not parts:
+            return inside
+        a = parts[0][0]
+        doc = ctx.doc
+        if a >= 3 and doc[a - 1].lower_ == "to" and doc[a - 2].is_lower and doc[a - 2].is_alpha \
+                and doc[a - 2].lower_.endswith("s") and doc[a - 3].lower_ in _GENERIC_QUANTIFIERS:
+            return []  # "calls upon all states to ...", "urged third countries to ...": no one named
+        return list(ctx.last_addressees)
 
     def _make(self, ctx, parts, demander, explicit, cue, confidence) -> list[Demand]:
         addressees = self._addressees(ctx, demander, explicit, parts)
@@ -277,10 +303,13 @@ class DemandTagger(CueLexiconStore):
         if any(t.lower_ in NEGATIONS for t in before):
             return []
         k = start - 1
-        while k >= sent.start and doc[k].lower_ in {"also", "additionally", "further", "again", "not"}:
+        while k >= sent.start and doc[k].lower_ in {"also", "additionally", "further", "again", "not", ",",
+                                                     "however", "therefore", "then", "thus", "still"}:
             k -= 1
         if k >= sent.start and (doc[k].lower_ in _MODALS or doc[k].lower_ == "to"):
-            return []  # hypothetical ("would seek"), recommended ("should call for"), infinitive
+            return []  # hypothetical ("would seek"), recommended ("should (not, however,) expect"), infinitive
+        if self._non_actor_subject(ctx, sent, start):
+            return []  # "Analysts expect Russia to ...", "a diplomat, who asked not to be named"
         passive = k >= sent.start and doc[k].lower_ in _PASSIVE_AUX and form.endswith(("ed", "ed on", "ed upon", "told", "asked"))
         participial = is_gerund(doc[start]) and (
             start == sent.start or doc[start - 1].lower_ in _PARTICIPIAL_OPENERS and start - 1 == sent.start)
@@ -294,6 +323,8 @@ class DemandTagger(CueLexiconStore):
         if passive:
             addressee_subject = demander_ids
             demander_ids = []
+        if not demander_ids and not passive and form in _AMBIGUOUS and self._operative(ctx, sent, start):
+            demander_ids = [ctx.issuer]  # "3. Demands that both parties ...", "..., and requests X to ..."
         if not demander_ids and not participial and not passive:
             if form in _AMBIGUOUS:
                 # a noun as often as a verb: only the parse can say it is a verb with a subject
@@ -361,6 +392,59 @@ class DemandTagger(CueLexiconStore):
             return made
         return []
 
+    def _parties_before(self, ctx: DocContext, start: int) -> bool:
+        """Whether the content at ``start`` is addressed to "the parties" / "both sides" (a few words before it)."""
+        doc = ctx.doc
+        sent_start = doc[start].sent.start
+        window = [t.lower_ for t in doc[max(sent_start, start - 4):start]]
+        return bool(set(window) & self.party_nouns)
+
+    def _latest_between(self, ctx: DocContext, i: int) -> list[str]:
+        """The actors of the latest "between X and Y" before token ``i``."""
+        doc = ctx.doc
+        for k in range(i - 1, -1, -1):
+            if doc[k].lower_ == "between":
+                ids, _ = actors_right(ctx, k + 1, min(len(doc), k + 20))
+                if len(ids) >= 2:
+                    return ids
+        return []
+
+    def _operative(self, ctx: DocContext, sent: Span, start: int) -> bool:
+        """An operative clause of a statement, resolution or communiqué: a verb in the third person
+        with no subject, opening a numbered paragraph ("6. Requests the Chairperson ...") or after
+        ", and" ("condemns the siege, and demands that ..."); its subject is the issuer."""
+        doc = ctx.doc
+        if not (self._is_statement(ctx) and ctx.issuer) or not doc[start].lower_.endswith("s"):
+            return False
+        if start + 1 >= sent.end or (doc[start + 1].lower_ not in {"that", "the", "all", "both", "its"}
+                                     and (start + 1) not in ctx.actor_at):
+            return False
+        if start >= sent.start + 2 and doc[start - 1].lower_ == "and" and doc[start - 2].text == ",":
+            return True
+        j = start - 1
+        while j >= 0 and doc[j].is_space:
+            j -= 1
+        return doc[start].is_title and (j < 0 or _LIST_NUMBER.match(doc[j].text) is not None
+                                        or j >= 1 and doc[j].text in {".", ")"} and _LIST_NUMBER.match(doc[j - 1].text))
+
+    def _non_actor_subject(self, ctx: DocContext, sent: Span, start: int) -> bool:
+        """Whether the cue at ``start`` has a subject that names no actor (``non_actor_subjects``,
+        or ", who" after a noun that is no actor)."""
+        doc = ctx.doc
+        j = start - 1
+        while j >= sent.start and doc[j].lower_ in SKIP_BEFORE_VERB:
+            j -= 1
+        if j < sent.start:
+            return False
+        if doc[j].lower_ in self.non_actor_subjects:
+            return (j - 1) not in ctx.actor_at  # "Russian analysts" are still analysts, not Russia
+        if doc[j].lower_ == "who" and j - 2 >= sent.start and doc[j - 1].text == ",":
+            before = ctx.actor_at.get(j - 2)
+            if before is None:
+                return True  # "said a Western diplomat in Yerevan, who asked not to be named"
+            return _after_preposition(doc, before.start)  # "a diplomat in Yerevan, who asked ..."
+        return False
+
     def _collective(self, ids: list[str]) -> list[str]:
         """Joint demanders that make up a collective with an id: that id ("Britain, France and Germany" -> E3)."""
         if len(ids) > 1 and frozenset(ids) in self.collectives:
@@ -394,7 +478,10 @@ class DemandTagger(CueLexiconStore):
             if agent:
                 k = k2
         nxt = doc[k].lower_ if k < limit else ""
-        if frame == "addressee_to":
+        if frame == "named_addressee_to" and k not in ctx.actor_at and not (
+                k + 1 < limit and doc[k].lower_ == "the" and (k + 1) in ctx.actor_at):
+            return None  # "warned Iran to stop ...", but not "warned it would respond to ..."
+        if frame in {"addressee_to", "named_addressee_to"}:
             ids, j = actors_right(ctx, k, limit)
             if ids:
                 # "the Malian transitional authorities to ...", "the EU and its member states to ...":
@@ -439,14 +526,16 @@ class DemandTagger(CueLexiconStore):
         if frame == "to" and nxt == "to" and k + 1 < limit and doc[k + 1].is_lower:
             stop = clause_end(doc, k + 1, limit, first_comma=participial)
             return split_actions(doc, k + 1, stop, after_to=True), [], agent
-        if frame == "for" and nxt in {"for", "on", "upon"}:
-            ids, j = actors_right(ctx, k + 1, limit)
+        cue_has_for = k == end and doc[end - 1].lower_ == "for"  # the cue form "called for" ends in "for"
+        if frame == "for" and (nxt in {"for", "on", "upon"} or cue_has_for and nxt not in _NOT_OBJECT):
+            c = k if cue_has_for and nxt not in {"for", "on", "upon"} else k + 1
+            ids, j = actors_right(ctx, c, limit)
             if ids and j < limit and doc[j].lower_ == "to":
                 stop = clause_end(doc, j + 1, limit, first_comma=participial)
                 return split_actions(doc, j + 1, stop, after_to=True), ids, agent
-            stop = clause_end(doc, k + 1, limit, first_comma=participial)
-            stop, explicit = _cut_from(ctx, k + 1, stop)
-            return ([(k + 1, stop)], explicit, agent) if stop > k + 1 else None
+            stop = clause_end(doc, c, limit, first_comma=participial)
+            stop, explicit = _cut_from(ctx, c, stop)
+            return ([(c, stop)], explicit, agent) if stop > c else None
         if frame in {"object", "object_from", "want_object"} and nxt not in _NOT_OBJECT:
             if k in ctx.actor_at and frame != "want_object":
                 return None
@@ -513,6 +602,17 @@ class DemandTagger(CueLexiconStore):
                 out.extend(self._make(ctx, split_actions(doc, j + 1, stop, after_to=True), demander,
                                       [], token.lower_ + " to", 0.55))
                 continue
+            if doc[j].lower_ == "that" and not explicit:
+                # "Kenya's demand that Ethiopia withdraw its troops was rejected"
+                ids, c = actors_right(ctx, j + 1, sent.end)
+                while c < sent.end and doc[c].lower_ in _THAT_SKIP:
+                    c += 1
+                if ids and c < sent.end and doc[c].is_lower and doc[c].is_alpha and doc[c].lower_ not in _NOT_OBJECT:
+                    stop = clause_end(doc, c, sent.end)
+                    aux = next((t.i for t in doc[c + 1:stop] if t.lower_ in _NOMINAL_TAIL_AUX), stop)
+                    stop = trim_end(doc, c, aux)
+                    out.extend(self._make(ctx, [(c, stop)], demander, ids, token.lower_ + " that", 0.55))
+                    continue
             if doc[j].lower_ == "for" and j + 1 < sent.end:
                 stop = clause_end(doc, j + 1, sent.end)
                 out.extend(self._make(ctx, [(j + 1, stop)], demander, explicit, token.lower_ + " for", 0.6))
@@ -690,8 +790,9 @@ def _split_finite(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
         if form(nxt.lower_) != kind or (kind == "base" and text == ","):
             continue
         if kind == "base" and (is_gerund(nxt) or nxt.lower_.endswith(("al", "ive", "ous", "ic", "ful", "ent", "ant"))
-                               or doc[k - 2].lower_ in _DETERMINERS or doc[k - 1].lower_ in _DETERMINERS):
-            continue  # "the security and safety of": nouns, not actions
+                               or doc[k - 2].lower_ in _DETERMINERS or doc[k - 1].lower_ in _DETERMINERS
+                               or doc[k - 2].lower_ in _PREPOSITIONS):
+            continue  # "the security and safety of", "a fleet of survey and repair vessels": nouns, not actions
         left = k - 1 if doc[k - 1].text == "," else k
         cuts.append((left, k + 1))
     parts, left = [], start
@@ -715,6 +816,16 @@ def _possessor(ctx: DocContext, i: int) -> str | None:
         return ctx.actor_at[k - 1].kb_id_
     if k >= 0 and k in ctx.actor_at and ctx.actor_at[k].end == k + 1 and doc[i - 1].i == k:
         return ctx.actor_at[k].kb_id_
+    if k >= 0 and doc[k].lower_ in {"its", "their", "our"} and k + 1 == i:
+        # "Egypt renewed its demand for ...": the subject of the clause owns it
+        sent_start = doc[k].sent.start
+        for span in ctx.actors:
+            if span.start >= k:
+                break
+            if span.start >= sent_start and not _after_preposition(doc, span.start) \
+                    and doc[span.end].text not in {"’s", "'s"}:
+                return span.kb_id_
+        return ctx.resolve_pronoun(k)
     return None
 
 

@@ -42,7 +42,8 @@ def load_recommendation_frames() -> dict[str, frozenset[str]]:
         data = json.loads(FRAMES_FILE.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as err:
         raise ResourceError(f"{FRAMES_FILE}: cannot read ({type(err).__name__}: {err})") from None
-    keys = ("member_nouns", "legislature_suffixes")
+    keys = ("member_nouns", "legislature_suffixes", "option_modals", "gerund_modals", "be_modals", "negated_frame_verbs",
+            "frame_determiners", "recommend_speakers", "recommend_verbs", "list_intro_words")
     if not isinstance(data, dict) or {k for k in data if not k.startswith("_")} != set(keys):
         raise ResourceError(f"{FRAMES_FILE}: must be an object with exactly the keys {list(keys)}")
     for key in keys:
@@ -52,6 +53,18 @@ def load_recommendation_frames() -> dict[str, frozenset[str]]:
 # Subordinate clauses are no advice: "..., where Russia could block it", "because Turkey can veto it".
 _SUBORDINATE = {"where", "which", "whom", "whose", "if", "unless", "because", "since", "although", "though",
                 "whereas", "when", "once", "until", "as"}
+_TIME_ADVERBS = {"soon", "eventually", "ultimately", "again", "still", "ever", "already", "yet"}
+_IRREGULAR_PARTICIPLES = {"been", "done", "made", "taken", "given", "known", "seen", "gone", "put", "set", "kept",
+                          "held", "left", "sent", "spent", "built", "brought", "thought", "sought", "chosen",
+                          "spoken", "written", "drawn", "shown", "told", "won", "lost", "met", "paid", "led", "read"}
+
+
+def _PAST_PARTICIPLE(token) -> bool:  # noqa: N802 - reads like the word class it tests
+    word = token.lower_
+    return token.is_lower and (word.endswith("ed") or word in _IRREGULAR_PARTICIPLES)
+
+
+_REPEATED_MODAL_WORDS = {"should", "must", "could", "can", "would", "may"}
 _ADVERBS = {"also", "therefore", "thus", "then", "still", "now", "instead", "further", "first",
             "perhaps", "even", "additionally", "furthermore", "urgently", "immediately", "clearly"}
 
@@ -83,7 +96,7 @@ class RecommendationTagger(CueLexiconStore):
         make = self.nlp.make_doc
         self.modals = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.modals.add("modal", [make(m) for m in self.cues["modals"]])
-        self.modals.add("option", [make(self.cues["option_modal"])])
+        self.modals.add("option", [make(m) for m in [self.cues["option_modal"]] + list(self.frames_option_modals())])
         self.means = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.means.add("means", [make(m) for m in self.cues["means_cues"]])
         self.not_actions = set(self.cues["not_actions"])
@@ -91,8 +104,14 @@ class RecommendationTagger(CueLexiconStore):
         frames = load_recommendation_frames()
         self.member_nouns = frames["member_nouns"]
         self.legislature_suffixes = tuple(frames["legislature_suffixes"])
+        self.frames = frames
         self.threats = load_clause_boundaries()["prediction_tail"] | {"warning", "threatening", "threatened", "threatens"}
         self._dep_roles: dict[str, DependencyRoles] = {}
+
+    @staticmethod
+    def frames_option_modals() -> frozenset[str]:
+        """More modals that lay an option before an actor when an option verb follows ("might consider")."""
+        return load_recommendation_frames()["option_modals"]
 
     def dependency_roles(self, doc: Doc) -> DependencyRoles | None:
         """The compiled dependency patterns for this document's label scheme (None: unparsed)."""
@@ -174,7 +193,9 @@ class RecommendationTagger(CueLexiconStore):
                 sent_found += self._goal(ctx, sent, taken)
                 sent_found += self._response(ctx, sent, taken)
                 sent_found += self._impersonal(ctx, sent, taken)
-                intro = self._list_intro(ctx, sent)
+                sent_found += self._for_frame(ctx, sent, taken)
+                sent_found += self._recommend(ctx, sent, taken)
+                intro = self._list_intro(ctx, sent, last_targets)
                 for match_id, start, end in _within(modal_matches, sent):
                     if start in taken or intro is not None:
                         continue  # "Options Congress may consider include whether to:" introduces the list
@@ -199,22 +220,40 @@ class RecommendationTagger(CueLexiconStore):
                     list_intro = intro
         return sorted(found, key=lambda r: r.start)
 
-    def _list_intro(self, ctx: DocContext, sent: Span) -> tuple[list[str], str] | None:
-        """"Members may wish to:", "Options Congress may consider include whether to:"."""
+    def _list_intro(self, ctx: DocContext, sent: Span, last_targets: list[str]) -> tuple[list[str], str] | None:
+        """"Members may wish to:", "Options Congress may consider include whether to:",
+        "The coastal states should:", "Our recommendations are as follows:"."""
         tokens = [t for t in sent if not t.is_space]
         if not tokens or tokens[-1].text != ":":
             return None
         words = {t.lower_ for t in tokens}
         modal = next((m for m in ("should", "could", "may", "must", "can") if m in words), None)
-        if modal is None or not words & {"wish", "consider", "options", "option", "include", "to", "recommend"}:
+        ends_in_modal = len(tokens) > 2 and tokens[-2].lower_ in {"should", "could", "must", "can"}
+        if modal is not None and not ends_in_modal and not words & {
+                "wish", "consider", "options", "option", "include", "to", "recommend"}:
             return None
+        if modal is None and words & {"options", "option"}:
+            modal = "may"  # "Possible options for Congress include:": options laid before an actor
+        if modal is None:
+            if not words & self.frames["list_intro_words"]:
+                return None
+            modal = "recommend"  # "Our recommendations are as follows:", "We recommend:"
         targets = []
         for span in ctx.actors_in(sent.start, sent.end):
             if span.kb_id_ not in targets:
                 targets.append(span.kb_id_)
         if not targets and words & self.member_nouns:
             targets = self._legislature(ctx, sent.start)
+        if not targets and modal == "recommend":
+            targets = list(last_targets)  # the list goes on advising whom the text advised before
+        if modal == "recommend" and not targets:
+            return None
         return targets, modal
+
+    def _organisation(self, ctx: DocContext, i: int) -> list[str]:
+        """"Member states should ...": the latest international organisation named before token ``i``."""
+        before = [s for s in ctx.actors if s.start < i and s.label_ == "organisation"]
+        return [before[-1].kb_id_] if before else []
 
     def _legislature(self, ctx: DocContext, i: int) -> list[str]:
         """"Members may wish to ...": the latest legislature named before token ``i`` (else after it)."""
@@ -225,11 +264,27 @@ class RecommendationTagger(CueLexiconStore):
 
     def _action_start(self, doc: Doc, k: int, limit: int) -> int | None:
         """First token of the action after a modal, or None for a prediction or assessment."""
+        if k < limit and doc[k].text == ",":
+            # "should, however, avoid ...", "should, first and foremost, agree ...": a parenthetical
+            close = next((c for c in range(k + 1, min(limit, k + 6)) if doc[c].text == ","), None)
+            if close is None:
+                return None
+            k = close + 1
+        if k + 1 < limit and doc[k].lower_ in {"and", "or"} and doc[k + 1].lower_ in _REPEATED_MODAL_WORDS:
+            k += 2  # "France can and should lead ..."
         while k < limit and doc[k].lower_ in _ADVERBS:
             k += 1
+        if k + 1 < limit and doc[k].lower_ == "not" and doc[k + 1].lower_ == "only":
+            k += 2  # "should not only increase spending but also reform procurement"
         if k >= limit or doc[k].lower_ in NEGATIONS:
             return None
         word = doc[k].lower_
+        # "could soon face", "may eventually become": the verb after a time or manner adverb decides
+        nxt_word = doc[k + 1].lower_ if k + 1 < limit else ""
+        if (word in _TIME_ADVERBS or word.endswith("ly") and doc[k].is_lower) and nxt_word in self.not_actions:
+            return None
+        if word == "have" and k + 1 < limit and _PAST_PARTICIPLE(doc[k + 1]):
+            return None  # "should have acted sooner": a criticism of the past, not advice
         if word == "be":
             nxt = doc[k + 1].lower_ if k + 1 < limit else ""
             return k if nxt in self.be_allowed else None
@@ -261,13 +316,27 @@ class RecommendationTagger(CueLexiconStore):
         action = self._action_start(doc, k, sent.end)
         if action is None or action in demand_tokens or prediction_tail(sent):
             return []
+        if modality in self.frames["gerund_modals"] and not is_gerund(doc[action]):
+            return []  # "Russia would benefit from a ceasefire": an assessment, not advice
+        if modality in self.frames["be_modals"] and start > sent.start and doc[start - 1].lower_ in {"it", "there"}:
+            return []  # "it would be wise to wait": says nothing about an actor
         targets, subject_start = subject_left(ctx, start)
-        if subject_start is not None and subject_start > sent.start and (
-                doc[subject_start - 1].lower_ in _SUBORDINATE
-                or doc[subject_start - 1].lower_ == "that" and doc[subject_start - 2].lower_ in self.threats):
-            return []  # "..., where Russia could block it", "warning that they could take measures"
+        if subject_start is not None and self._negated_frame(doc, subject_start, sent.start):
+            return []  # "This does not mean that NATO should ..."
+        before = subject_start - 1 if subject_start is not None else None
+        while before is not None and before > sent.start and doc[before].lower_ in {"the", "a", "an"}:
+            before -= 1
+        if before is not None and before >= sent.start and (
+                doc[before].lower_ in _SUBORDINATE
+                or doc[before].lower_ == "that" and before > sent.start and doc[before - 1].lower_ in self.threats):
+            return []  # "..., where Russia could block it", "warns that the Council may consider sanctions"
         if not targets and start > sent.start and doc[start - 1].lower_ in self.member_nouns:
             targets = self._legislature(ctx, start)  # "Members may wish to weigh ..."
+        if not targets and start > sent.start + 1 and doc[start - 2].lower_ == "member" \
+                and doc[start - 1].lower_ in {"states", "countries", "governments"} \
+                and (start - 2 == sent.start or doc[start - 3].lower_ in {"the", "its", "their", "all", "individual"}) \
+                and not (start - 3 > sent.start and doc[start - 4].lower_ in _SUBORDINATE | {"that"}):
+            targets = self._organisation(ctx, start)  # "Member states may wish to ...": the latest organisation
         if not targets:  # the surface rule found no subject: ask the parse
             targets = self.syntax_targets(ctx, sent, start) or []
         if not targets:
@@ -283,6 +352,89 @@ class RecommendationTagger(CueLexiconStore):
             if k < sent.end and is_gerund(doc[k]):
                 parts.append((k, clause_end(doc, k, sent.end)))
         return [Recommendation(a, b, targets, modality, 0.7) for a, b in parts if b > a]
+
+    def _negated_frame(self, doc: Doc, subject_start: int, sent_start: int) -> bool:
+        """"This does not mean that X should", "nor does it follow that X must": negated advice."""
+        j = subject_start - 1
+        while j > sent_start and doc[j].lower_ in {"the", "a", "an", "that"}:
+            j -= 1
+        if j <= sent_start or doc[j].lower_ not in self.frames["negated_frame_verbs"]:
+            return False
+        return any(t.lower_ in NEGATIONS for t in doc[max(sent_start, j - 4):j])
+
+    def _for_frame(self, ctx: DocContext, sent: Span, taken: set[int]) -> list[Recommendation]:
+        """"One option would be for the EU to ...", "A priority for Congress should be to ...",
+        "The main task of NATO should be to ..."."""
+        doc = ctx.doc
+        out: list[Recommendation] = []
+        nouns = set(self.cues["goal_nouns"]) | set(self.cues["response_nouns"])
+        if not ctx.words(sent) & nouns:
+            return out
+        determiners = self.frames["frame_determiners"] | set(self.cues["response_adjectives"])
+        for token in sent:
+            i = token.i
+            if token.lower_ not in nouns or i in taken or i == sent.start or doc[i - 1].lower_ not in determiners:
+                continue
+            words = [t.lower_ for t in doc[i + 1:min(sent.end, i + 4)]]
+            # NOUN would/should be for TARGET to ACTION
+            if len(words) >= 3 and words[0] in {"would", "should", "could", "might", "is"} and words[1] == "be" \
+                    and words[2] == "for" or words[:2] == ["is", "for"]:
+                if words[0] == "is" and doc[i - 1].lower_ not in self.cues["response_adjectives"] \
+                        and token.lower_ not in self.cues["response_nouns"]:
+                    continue  # "the task is for ..." describes; "the best option / another option is for X to" advises
+                at = i + (4 if words[1] == "be" else 3)
+                targets, k = actors_right(ctx, at, sent.end)
+                if not targets or k >= sent.end or doc[k].lower_ != "to":
+                    continue
+                modality = f"{words[0]} be" if words[1] == "be" else "is"
+            # NOUN for/of TARGET should/must be to ACTION
+            elif words and words[0] in {"for", "of"}:
+                targets, k = actors_right(ctx, i + 2, sent.end)
+                after = [t.lower_ for t in doc[k:min(sent.end, k + 3)]]
+                if not targets or after not in (["should", "be", "to"], ["must", "be", "to"]):
+                    continue
+                modality = after[0]
+                k += 2
+            else:
+                continue
+            a = k + 1
+            if a >= sent.end or not doc[a].is_lower:
+                continue
+            stop = clause_end(doc, a, sent.end)
+            out += [Recommendation(x, y, targets, modality, 0.7) for x, y in split_actions(doc, a, stop)]
+            taken.update(range(i, a))
+        return out
+
+    def _recommend(self, ctx: DocContext, sent: Span, taken: set[int]) -> list[Recommendation]:
+        """"We recommend that the EU (should) ...", "This report suggests that X ...": the author advising."""
+        doc = ctx.doc
+        out: list[Recommendation] = []
+        if not ctx.words(sent) & self.frames["recommend_verbs"]:
+            return out
+        for token in sent:
+            i = token.i
+            if token.lower_ not in self.frames["recommend_verbs"] or i in taken or i == sent.start:
+                continue
+            j = i - 1
+            while j > sent.start and doc[j].lower_ in {"would", "strongly", "also", "therefore", "thus", "further"}:
+                j -= 1
+            if doc[j].lower_ not in self.frames["recommend_speakers"] or (j - 1) in ctx.actor_at:
+                continue
+            if j > sent.start and doc[j - 1].lower_ in {"which", "that", "who"}:
+                continue
+            if i + 1 >= sent.end or doc[i + 1].lower_ != "that":
+                continue
+            targets, k = actors_right(ctx, i + 2, sent.end)
+            if not targets:
+                continue
+            while k < sent.end and doc[k].lower_ in {"should", "must", "also", "urgently", "immediately"}:
+                k += 1
+            if k >= sent.end or not doc[k].is_lower or doc[k].lower_ in NEGATIONS or doc[k].lower_ == "be":
+                continue
+            stop = clause_end(doc, k, sent.end)
+            out += [Recommendation(x, y, targets, "recommend", 0.7) for x, y in split_actions(doc, k, stop)]
+            taken.update(range(i, k))
+        return out
 
     def _goal(self, ctx: DocContext, sent: Span, taken: set[int]) -> list[Recommendation]:
         """"Poland’s goal should be to avoid ..."."""
@@ -350,8 +502,8 @@ class RecommendationTagger(CueLexiconStore):
             j = token.i + 2
             if doc[j].lower_ == "be":
                 j += 1
-            if doc[j].lower_ in {"therefore", "also", "thus"}:
-                j += 1
+            if doc[j].lower_ in {"therefore", "also", "thus", "now", "high", "about"}:
+                j += 1  # "it is therefore essential that", "it is high time for"
             if doc[j].lower_ not in self.cues["impersonal_adjectives"] or j + 1 >= sent.end:
                 continue
             if doc[j + 1].lower_ not in {"that", "for"}:

@@ -217,3 +217,89 @@ def test_statement_issuer_is_not_its_topic(nlp):
                        title="Statement of the Ministry of Foreign Affairs on U.S. Arms Sales to Taiwan"))
     assert [(s.text, s._.demander, s._.addressees) for s in doc.spans[DEMANDS_KEY]] == [
         ("revoke the arms sale plan", "CHN", ["USA"])]
+
+
+# -- genre frames of communiqués and news reports (sentences written for these tests) --
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Japan called for a moratorium on deep-sea mining.", [("a moratorium on deep-sea mining", "JPN", set())]),
+    ("Ghana has repeatedly called for debt relief from the IMF.", [("debt relief", "GHA", {"IMF"})]),
+    ("Peru called for Chile to reopen the border crossing.", [("reopen the border crossing", "PER", {"CHL"})]),
+])
+def test_call_for(nlp, sentence, expected):
+    assert brief(demands(nlp, sentence)) == expected
+
+
+def test_operative_clauses_speak_for_the_issuer(nlp):
+    doc = nlp(document("The Council,",
+                       "1. Condemns the shelling of the port, and demands that Serbia withdraw its heavy weapons;",
+                       "2. Requests the Chairperson of the Commission to report on the talks;",
+                       "3. Calls upon all states to respect the embargo.",
+                       title="Communiqué of the Peace and Security Council on the Situation in Kosovo"))
+    assert [(s.text, root_of(s._.demander), roots(s._.addressees)) for s in doc.spans[DEMANDS_KEY]] == [
+        ("withdraw its heavy weapons", "AU", {"SRB"}),
+        ("report on the talks", "AU", {"EU"}),
+        ("respect the embargo", "AU", set()),
+    ]
+
+
+@pytest.mark.parametrize("paragraphs", [
+    ("Analysts expect Turkey to veto the accession.",),
+    ("Many expect Hungary to block the package.",),
+    ('"Georgia may lose its candidate status," said a European diplomat in Tbilisi, who asked not to be named.',),
+    ("Canada, however, should not expect Chile to sign the deal.",),
+])
+def test_predictions_and_opinions_are_not_demands(nlp, paragraphs):
+    assert demands(nlp, *paragraphs) == []
+
+
+def test_the_parties_are_those_named_between(nlp):
+    found = demands(nlp, "Fighting between Ethiopia and Eritrea resumed last week.",
+                    "The African Union urged the parties to return to the Pretoria talks.")
+    assert brief(found) == [("return to the Pretoria talks", "AU", {"ETH", "ERI"})]
+
+
+def test_reported_argue_is_a_demand_on_another_actor(nlp):
+    found = demands(nlp, "Spain and Italy argue that the EU must share the cost of sea rescues.")
+    assert brief(found) == [("share the cost of sea rescues", "ESP", {"EU"})]
+
+
+def test_nouns_after_a_preposition_are_not_split(nlp):
+    found = demands(nlp, "Greece insists that the EU must pay for a fleet of patrol and rescue boats.")
+    assert [d["text"] for d in found] == ["pay for a fleet of patrol and rescue boats"]
+
+
+def test_relative_clause_speaker_and_its_pronoun(nlp):
+    found = demands(nlp, "France, which sells helicopters to Greece, said it expected Turkey to respect the "
+                         "airspace.")
+    assert brief(found) == [("respect the airspace", "FRA", {"TUR"})]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Kenya's demand that Ethiopia withdraw its troops was rejected.", [("withdraw its troops", "KEN", {"ETH"})]),
+    ("Russia's demand that NATO should leave the Baltic states is unacceptable.",
+     [("leave the Baltic states", "RUS", {"NATO"})]),
+])
+def test_nominal_demand_that(nlp, sentence, expected):
+    assert brief(demands(nlp, sentence)) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The Pentagon warned Iran to stop arming the Houthis.",
+     [("stop arming the Houthis", "USA", {"IRN"})]),
+    ("Germany advised Serbia to join the sanctions.", [("join the sanctions", "DEU", {"SRB"})]),
+    ("Egypt renewed its demand for a ceasefire in Gaza.", [("a ceasefire in Gaza", "EGY", set())]),
+    ("Erdogan said Sweden must crack down on the PKK before Turkey ratifies its accession.",
+     [("crack down on the PKK", "person:recep-tayyip-erdogan", {"SWE"})]),
+])
+def test_more_demand_phrasings(nlp, sentence, expected):
+    assert brief(demands(nlp, sentence)) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Iran, which backs the militia, warned it would respond to any further strikes.",   # a threat
+    "Analysts warned that Iran could retaliate.",
+    "The EU warned of consequences.",
+])
+def test_warnings_are_not_demands(nlp, sentence):
+    assert demands(nlp, sentence) == []

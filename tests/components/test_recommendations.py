@@ -157,3 +157,149 @@ def test_members_are_the_legislature_named_before(nlp):
     found = recommendations(nlp, "The European Parliament adopted a resolution on Georgia. "
                                  "Members may wish to examine the visa regime.")
     assert found == [("examine the visa regime", {"EU"}, "may")]
+
+
+# -- genre frames of policy briefs and research-service analyses (sentences written for these tests) --
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Japan would do well to expand its coast guard.", [("expand its coast guard", {"JPN"}, "would do well to")]),
+    ("Canada would be wise to diversify its uranium suppliers.",
+     [("diversify its uranium suppliers", {"CAN"}, "would be wise to")]),
+    ("Norway is advised to publish its export licences.",
+     [("publish its export licences", {"NOR"}, "is advised to")]),
+    ("The Netherlands would benefit from joining the drone coalition.",
+     [("joining the drone coalition", {"NLD"}, "would benefit from")]),
+    ("One option would be for the OSCE to reopen its field office.",
+     [("reopen its field office", {"OSCE"}, "would be")]),
+    ("A first priority for Austria should be to review its gas contracts.",
+     [("review its gas contracts", {"AUT"}, "should")]),
+    ("We recommend that the African Union appoint a special envoy.",
+     [("appoint a special envoy", {"AU"}, "recommend")]),
+    ("This paper suggests that Brazil should join the grain initiative.",
+     [("join the grain initiative", {"BRA"}, "recommend")]),
+    ("Indian policymakers should deepen maritime cooperation with France.",
+     [("deepen maritime cooperation with France", {"IND"}, "should")]),
+])
+def test_genre_frames_of_advice(nlp, sentence, expected):
+    assert recommendations(nlp, sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Chile would benefit from the higher copper prices.",              # an assessment, not advice
+    "It would be wise to wait for the election results in Chile.",     # no actor advised
+    "This does not mean that Norway should leave the agreement.",      # negated advice
+    "Nor does it follow that Japan must rearm.",
+    "The Council warns that the EU may consider new listings.",         # a threat, not advice
+    "Serbia could indeed retaliate against the embargo.",              # a prediction
+])
+def test_genre_non_advice(nlp, sentence):
+    assert recommendations(nlp, sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Poland should finish the canal, however costly it proves.", "finish the canal"),
+    ("Finland should keep the border closed, even if Russia lowers the pressure.", "keep the border closed"),
+    ("The EU should admit Moldova quickly, before Russia destabilises the country.", "admit Moldova quickly"),
+    ("Norway should raise its budget, before leaving the chair.", "raise its budget, before leaving the chair"),
+])
+def test_concessions_and_time_clauses_end_the_action(nlp, sentence, expected):
+    assert [text for text, _, _ in recommendations(nlp, sentence)] == [expected]
+
+
+def test_list_after_a_modal_intro(nlp):
+    found = recommendations(nlp, "The Nordic governments, above all Denmark and Norway, should:",
+                            "- pool their satellite imagery;", "- fund a joint ice-breaker fleet.")
+    assert found == [("pool their satellite imagery", {"DNK", "NOR"}, "should"),
+                     ("fund a joint ice-breaker fleet", {"DNK", "NOR"}, "should")]
+
+
+def test_imperative_list_advises_whom_the_text_advised_before(nlp):
+    found = recommendations(nlp, "Canada should rethink its Arctic policy. Our recommendations are as follows:",
+                            "• Build two deep-water ports.", "• Invite Greenland to the Arctic dialogue.")
+    assert found == [("rethink its Arctic policy", {"CAN"}, "should"),
+                     ("Build two deep-water ports", {"CAN"}, "recommend"),
+                     ("Invite Greenland to the Arctic dialogue", {"CAN"}, "recommend")]
+
+
+def test_member_states_are_the_organisation_named_before(nlp):
+    found = recommendations(nlp, "NATO has revised its plans for the north. Member states may wish to "
+                                 "pre-position fuel in Norway.")
+    assert found == [("pre-position fuel in Norway", {"NATO"}, "may")]
+
+
+def test_it_after_a_semicolon_is_the_subject_before(nlp):
+    found = recommendations(nlp, "This does not mean that Japan should copy India; it should choose its own path.")
+    assert found == [("choose its own path", {"JPN"}, "should")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("It is high time for Ireland to review its neutrality.", [("review its neutrality", {"IRL"}, "is time")]),
+    ("Austria should, however, avoid a veto.", [("avoid a veto", {"AUT"}, "should")]),
+    ("Belgium can and should host the summit.", [("host the summit", {"BEL"}, "can")]),
+    ("Sweden should not only buy frigates but also train crews.",
+     [("buy frigates but also train crews", {"SWE"}, "should")]),
+    ("Congress might consider whether to tighten the reporting rules.",
+     [("tighten the reporting rules", {"USA"}, "might")]),
+    ("The best way for Greece to respond would be to upgrade its radars.",
+     [("upgrade its radars", {"GRC"}, "would be")]),
+])
+def test_more_advice_phrasings(nlp, sentence, expected):
+    assert recommendations(nlp, sentence) == expected
+
+
+def test_a_modal_might_without_an_option_verb_is_a_prediction(nlp):
+    assert recommendations(nlp, "Congress might extend the waiver next year.") == []
+
+
+@pytest.mark.parametrize("items", [
+    ("1. Build two deep-water ports.", "2. Invite Greenland to the dialogue."),
+    ("(a) build two deep-water ports;", "(b) invite Greenland to the dialogue."),
+    ("a) build two deep-water ports;", "b) invite Greenland to the dialogue."),
+])
+def test_numbered_and_lettered_list_items(nlp, items):
+    found = recommendations(nlp, "Canada should rethink its Arctic policy. We recommend the following:", *items)
+    assert [(text.lower(), targets) for text, targets, _ in found] == [
+        ("rethink its arctic policy", {"CAN"}), ("build two deep-water ports", {"CAN"}),
+        ("invite greenland to the dialogue", {"CAN"})]
+
+
+@pytest.mark.parametrize("sentence", [
+    "NATO could soon face a shortage of shells.",          # a prediction behind a time adverb
+    "Critics say the EU should have acted sooner.",        # a criticism of the past
+    "The OSCE should have sent observers in 2014.",
+])
+def test_predictions_and_hindsight_are_no_advice(nlp, sentence):
+    assert recommendations(nlp, sentence) == []
+
+
+def test_should_have_an_object_is_advice(nlp):
+    assert recommendations(nlp, "The EU should have a plan for the day after.") == [
+        ("have a plan for the day after", {"EU"}, "should")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Another option is for Congress to withhold the funds.", [("withhold the funds", {"USA"}, "is")]),
+    ("An alternative would be for the EU to buy the gas jointly.", [("buy the gas jointly", {"EU"}, "would be")]),
+    ("The simplest solution would be for Norway to lease the ships.", [("lease the ships", {"NOR"}, "would be")]),
+])
+def test_options_and_alternatives_for_an_actor(nlp, sentence, expected):
+    assert recommendations(nlp, sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "The task of the mission is to monitor the ceasefire.",   # a mandate described
+    "Russia's response was to expel diplomats.",              # what an actor did
+])
+def test_descriptions_of_tasks_and_responses_are_no_advice(nlp, sentence):
+    assert recommendations(nlp, sentence) == []
+
+
+def test_options_list_without_a_modal(nlp):
+    found = recommendations(nlp, "Possible options for Congress include:", "• extending the waiver;",
+                            "• requiring an annual report.")
+    assert found == [("extending the waiver", {"USA"}, "may"), ("requiring an annual report", {"USA"}, "may")]
+
+
+def test_a_reflexive_after_the_target(nlp):
+    assert recommendations(nlp, "Serbia itself would benefit from opening its archives.") == [
+        ("opening its archives", {"SRB"}, "would benefit from")]
