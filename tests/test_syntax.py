@@ -43,6 +43,10 @@ PARSES = {
         [2, 2, 9, 4, 2, 7, 7, 4, 9, 9, 11, 9, 13, 9, 9],
         ["compound", "compound", "nsubj", "case", "nmod", "case", "det", "nmod", "aux", "ROOT", "nmod:poss", "obj",
          "case", "obl", "punct"]),
+    # a question asks what an actor should do; it advises nothing
+    tuple("What , then , should the allies do ?".split()): (
+        [7, 7, 7, 7, 7, 6, 7, 7, 7],
+        ["obj", "punct", "advmod", "punct", "aux", "det", "nsubj", "ROOT", "punct"]),
     tuple("Iran was urged by the E3 to return to the talks .".split()): (
         [2, 2, 2, 5, 5, 2, 7, 2, 10, 10, 7, 2],
         ["nsubj:pass", "aux:pass", "ROOT", "case", "det", "obl:agent", "mark", "xcomp", "case", "det", "obl", "punct"]),
@@ -148,6 +152,29 @@ def test_target_is_the_subject_of_the_modals_verb_with_its_owner():
     heads, deps = PARSES[tuple(words)]
     ctx, doc, sent, _ = _roles(words, heads, deps, {0: (3, "EU"), 13: (14, "NER")}, modals=["should"])
     assert [mention_actors(ctx, doc[i]) for i in ctx.dep.roles(sent, "target")[8]] == [["EU"]]
+
+
+@pytest.mark.parametrize("words, heads, deps, actors, expected", [
+    # a thing owned by an actor does not act for it
+    ("the council 's scientific work can continue .".split(), [1, 4, 1, 4, 6, 6, 6, 6],
+     ["det", "nmod:poss", "case", "amod", "nsubj", "aux", "ROOT", "punct"], {1: (2, "ARCTIC-COUNCIL")}, []),
+    # people and bodies acting for it do, office titles included
+    ("Iran 's foreign minister should resign .".split(), [3, 0, 3, 5, 5, 5, 5],
+     ["nmod:poss", "case", "amod", "nsubj", "aux", "ROOT", "punct"], {0: (1, "IRN")}, ["IRN"]),
+    ("the UN Secretary - General should resign .".split(), [4, 4, 4, 4, 6, 6, 6, 6],
+     ["det", "compound", "compound", "punct", "nsubj", "aux", "ROOT", "punct"], {1: (2, "UN")}, ["UN"]),
+])
+def test_an_owner_acts_only_through_people_or_bodies(words, heads, deps, actors, expected):
+    modal = words.index("can") if "can" in words else words.index("should")
+    ctx, doc, sent, _ = _roles(words, heads, deps, actors, modals=[words[modal]])
+    (subject,) = ctx.dep.roles(sent, "target")[modal]
+    assert mention_actors(ctx, doc[subject]) == expected
+
+
+def test_a_question_is_no_recommendation(syntax_nlp):
+    text = document("NATO is divided. What, then, should the allies do? NATO should act.")
+    doc = syntax_nlp(text)
+    assert [(r.text, r._.targets) for r in doc.spans[RECOMMENDATIONS_KEY]] == [("act", ["NATO"])]
 
 
 def test_pronoun_subject_is_resolved_to_an_earlier_actor():

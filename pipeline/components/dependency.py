@@ -20,7 +20,8 @@ from pathlib import Path
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 
-from ..resources import RESOURCES, ResourceError
+from ..resources import RESOURCES, ResourceError, load_person_titles
+from .clauses import PROXY_HEADS
 
 PATTERNS_FILE = RESOURCES / "dependency_patterns.json"
 ROLES = ("demander", "addressee", "content", "target")
@@ -138,22 +139,34 @@ class DependencyRoles:
         self._cache.clear()
 
 
+#: Nouns that stand for the actor modifying them: people and bodies acting for it
+#: ("the Malian authorities", "EU member states"); any other noun ("the council's work")
+#: is a thing, and its owner does not act through it.
+#: Last words of office titles count too ("the UN Secretary-General": "General").
+AGENT_HEADS = PROXY_HEADS | {"states", "countries", "members", "member", "nations", "allies", "partners",
+                             "sides", "institutions", "agencies", "services", "bodies", "people", "public"} \
+    | {entry["title"].replace("-", " ").split()[-1].lower() for entry in load_person_titles()}
+
+
 def mention_actors(ctx, token: Token) -> list[str]:
     """Actor ids a role token stands for: the actor span it is in, a pronoun's referent,
-    or actors hanging on it as conjuncts, compounds or possessors ("the Malian authorities",
-    "Russia and China", "Iran's foreign minister")."""
+    or actors hanging on it as conjuncts, compounds or possessors when the token names
+    people or a body acting for them ("the Malian authorities", "Russia and China",
+    "Iran's foreign minister"; not "the council's work")."""
     if token.i in ctx.actor_at:
         ids = [ctx.actor_at[token.i].kb_id_]
     elif token.lower_ in {"it", "he", "she", "they", "we", "i"}:
         found = ctx.resolve_pronoun(token.i)
         return [found] if found else []
-    else:
+    elif token.lower_ in AGENT_HEADS:
         ids = []
         for child in token.children:
             if child.dep_ in {"amod", "compound", "nmod:poss", "poss", "flat", "nn"} and child.i in ctx.actor_at \
                     and child.i < token.i:
                 ids.append(ctx.actor_at[child.i].kb_id_)
                 break
+    else:
+        ids = []  # "the council's scientific work can continue": a thing, not an actor acting
     for child in token.children:
         if child.dep_ == "conj":
             for more in mention_actors(ctx, child):

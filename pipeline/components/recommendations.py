@@ -132,6 +132,8 @@ class RecommendationTagger(CueLexiconStore):
 
         if ctx.dep is not None and not ctx.dep.use["targets"]:
             return None
+        if sent.text.rstrip().endswith("?"):
+            return None  # "What, then, should the allies do?" asks; it does not advise
         if ctx.dep is None or not sentence_parsed(sent):
             if ctx.asked is not None:
                 ctx.asked.add(sent.start)
