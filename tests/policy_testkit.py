@@ -97,3 +97,32 @@ def crashing_pipeline():
     nlp.add_pipe("policy_segmenter")
     nlp.add_pipe("test_crash_on_marker")
     return nlp
+
+
+_LISTENER = {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "*"}
+_TREEBANK = [
+    ("Russia demands guarantees .", ["NNP", "VBZ", "NNS", "."], [1, 1, 1, 1], ["nsubj", "ROOT", "obj", "punct"]),
+    ("NATO should act .", ["NNP", "MD", "VB", "."], [2, 2, 2, 2], ["nsubj", "aux", "ROOT", "punct"]),
+]
+
+
+def train_tiny_base(path: Path) -> Path:
+    """Save at ``path`` a syntactic base laid out like ours (tok2vec with a tagger and a
+    parser listening to it, UD labels), trained for a few steps on two sentences: what
+    tests of the syntax layer need from a parser, in seconds and without a download."""
+    from spacy.training import Example
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("tok2vec")
+    nlp.add_pipe("tagger", config={"model": {"@architectures": "spacy.Tagger.v2", "tok2vec": _LISTENER}})
+    nlp.add_pipe("parser", config={"min_action_freq": 1, "model": {
+        "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "parser", "extra_state_tokens": False,
+        "hidden_width": 16, "maxout_pieces": 2, "use_upper": True, "tok2vec": _LISTENER}})
+    examples = [Example.from_dict(nlp.make_doc(text), {"tags": tags, "heads": heads, "deps": deps})
+                for text, tags, heads, deps in _TREEBANK]
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(3):
+        nlp.update(examples, sgd=optimizer)
+    nlp.to_disk(path)
+    return path
+

@@ -12,39 +12,17 @@ from pathlib import Path
 
 import pytest
 import spacy
-from spacy.training import Example
 
 from pipeline.bench import (SEED_ARTICLE, SEED_EVERY, TEMPLATES, BenchmarkError, load_templates, run_benchmark,
                             write_corpus)
 from pipeline.corpus import read_document
 from pipeline.layout import parse_layout
 from pipeline.nlp import load_pipeline, with_syntax
-
-_LISTENER = {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "*"}
-_TREEBANK = [
-    ("Russia demands guarantees .", ["NNP", "VBZ", "NNS", "."], [1, 1, 1, 1], ["nsubj", "ROOT", "obj", "punct"]),
-    ("NATO should act .", ["NNP", "MD", "VB", "."], [2, 2, 2, 2], ["nsubj", "aux", "ROOT", "punct"]),
-]
-
+from policy_testkit import train_tiny_base
 
 @pytest.fixture(scope="module")
 def tiny_syntax_model(tmp_path_factory) -> Path:
-    """A saved syntactic base laid out like ours (tok2vec with tagger and parser
-    listening to it), trained for a few steps on two sentences: no download."""
-    nlp = spacy.blank("en")
-    nlp.add_pipe("tok2vec")
-    nlp.add_pipe("tagger", config={"model": {"@architectures": "spacy.Tagger.v2", "tok2vec": _LISTENER}})
-    nlp.add_pipe("parser", config={"min_action_freq": 1, "model": {
-        "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "parser", "extra_state_tokens": False,
-        "hidden_width": 16, "maxout_pieces": 2, "use_upper": True, "tok2vec": _LISTENER}})
-    examples = [Example.from_dict(nlp.make_doc(text), {"tags": tags, "heads": heads, "deps": deps})
-                for text, tags, heads, deps in _TREEBANK]
-    optimizer = nlp.initialize(lambda: examples)
-    for _ in range(3):
-        nlp.update(examples, sgd=optimizer)
-    path = tmp_path_factory.mktemp("base") / "model-best"
-    nlp.to_disk(path)
-    return path
+    return train_tiny_base(tmp_path_factory.mktemp("base") / "model-best")
 
 
 def test_corpus_is_reproducible_and_a_prefix_of_larger_ones(tmp_path):

@@ -16,7 +16,6 @@ import spacy
 from spacy.attrs import DEP, HEAD
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.training import Example
 
 from pipeline.components.clauses import DocContext
 from pipeline.components.dependency import DependencyRoles, load_dependency_patterns, mention_actors
@@ -25,7 +24,7 @@ from pipeline.components.recommendations import RECOMMENDATIONS_KEY
 from pipeline.nlp import load_pipeline, with_syntax
 from pipeline.resources import ResourceError, root_of
 from pipeline.syntax import SyntaxLayer, cue_words, doc_scheme, sentence_parsed
-from policy_testkit import document
+from policy_testkit import document, train_tiny_base
 
 # -- hand-made parses ------------------------------------------------------------------------
 # (words, heads, UD labels, ClearNLP labels)
@@ -225,25 +224,9 @@ def test_unparsed_sentences_keep_the_surface_rules(syntax_nlp):
 
 # -- the layer with a trained parser -------------------------------------------------------------
 
-_LISTENER = {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "*"}
-
-
 @pytest.fixture(scope="module")
 def tiny_base(tmp_path_factory) -> Path:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("tok2vec")
-    nlp.add_pipe("parser", config={"min_action_freq": 1, "model": {
-        "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "parser", "extra_state_tokens": False,
-        "hidden_width": 16, "maxout_pieces": 2, "use_upper": True, "tok2vec": _LISTENER}})
-    examples = [Example.from_dict(nlp.make_doc(text), {"heads": heads, "deps": deps}) for text, heads, deps in [
-        ("Russia demands guarantees .", [1, 1, 1, 1], ["nsubj", "ROOT", "obj", "punct"]),
-        ("NATO should act .", [2, 2, 2, 2], ["nsubj", "aux", "ROOT", "punct"])]]
-    optimizer = nlp.initialize(lambda: examples)
-    for _ in range(3):
-        nlp.update(examples, sgd=optimizer)
-    path = tmp_path_factory.mktemp("base") / "model-best"
-    nlp.to_disk(path)
-    return path
+    return train_tiny_base(tmp_path_factory.mktemp("base") / "model-best")
 
 
 def test_layer_parses_only_cue_sentences_and_keeps_the_segmenters_sentences(tiny_base, seed_text, tmp_path):

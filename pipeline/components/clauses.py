@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 import srsly
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
@@ -83,13 +84,38 @@ _ING_EXCEPTIONS = {"thing", "bring", "king", "ring", "spring", "wing", "string",
 
 
 class CueLexiconStore:
-    """Saves a tagger's cue lexicon (``self.cues``) with the pipeline, so a
-    pipeline folder gives the same results anywhere; ``_build`` recompiles it."""
+    """What the demand and recommendation taggers share: the call with lazy syntax,
+    and saving the cue lexicon (``self.cues``) with the pipeline, so a pipeline folder
+    gives the same results anywhere; ``_build`` recompiles it."""
 
     cues: dict
+    nlp: Language
 
     def _build(self) -> None:
         raise NotImplementedError
+
+    def find(self, doc: Doc, *, asked: set[int] | None = None) -> list:
+        raise NotImplementedError
+
+    def set_annotations(self, doc: Doc, found: list) -> None:
+        raise NotImplementedError
+
+    def __call__(self, doc: Doc) -> Doc:
+        from ..syntax import lazy_layer
+
+        layer = lazy_layer(self.nlp)
+        if layer is None:
+            self.set_annotations(doc, self.find(doc))
+            return doc
+        # lazy syntax: decide on the surface, have the sentences where a role was unsure
+        # parsed, and decide again with the parse
+        asked: set[int] = set()
+        found = self.find(doc, asked=asked)
+        if asked:
+            layer.parse_sentences(doc, [s for s in doc.sents if s.start in asked])
+            found = self.find(doc)
+        self.set_annotations(doc, found)
+        return doc
 
     def to_disk(self, path, *, exclude=tuple()) -> None:
         path = ensure_path(path)
@@ -464,6 +490,12 @@ def split_actions(doc: Doc, start: int, end: int, *, after_to: bool = False) -> 
                 cuts.append((k, nxt))
         elif gerund_start and text == "and" and doc[k - 1].text == "," and is_gerund(doc[k + 1]):
             cuts.append((k - 1, k + 1))
+    return cut_parts(doc, start, end, cuts)
+
+
+def cut_parts(doc: Doc, start: int, end: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The non-empty parts of ``[start, end)`` between ``cuts`` (each ``(end of one part,
+    start of the next)``), each part trimmed at its end."""
     parts, left = [], start
     for cut_end, cut_start in cuts:
         parts.append((left, trim_end(doc, left, cut_end)))

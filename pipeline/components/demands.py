@@ -25,7 +25,7 @@ from .. import extensions  # noqa: F401
 from ..layout import ANNOTATED_KINDS
 from ..resources import RESOURCES, ResourceError, load_demand_cues
 from .clauses import (
-    CueLexiconStore,
+    CueLexiconStore, cut_parts,
     NEGATIONS, DocContext, actors_right, cited_source, clause_end, has_condition, is_gerund, trim_end,
     SKIP_BEFORE_VERB, _after_preposition, list_item, reported_speaker, roots, shared_subject, split_actions, subject_left,
 )
@@ -186,23 +186,6 @@ class DemandTagger(CueLexiconStore):
         return out
 
     # -- finding --------------------------------------------------------------
-    def __call__(self, doc: Doc) -> Doc:
-        from ..syntax import lazy_layer
-
-        layer = lazy_layer(self.nlp)
-        if layer is None:
-            self.set_annotations(doc, self.find(doc))
-            return doc
-        # lazy syntax: decide on the surface, have the sentences where a role was unsure
-        # parsed, and decide again with the parse
-        asked: set[int] = set()
-        found = self.find(doc, asked=asked)
-        if asked:
-            layer.parse_sentences(doc, [s for s in doc.sents if s.start in asked])
-            found = self.find(doc)
-        self.set_annotations(doc, found)
-        return doc
-
     def find(self, doc: Doc, *, asked: set[int] | None = None) -> list[Demand]:
         """The demands of ``doc``; ``asked`` collects the starts of unparsed sentences where
         the dependency path was wanted."""
@@ -795,12 +778,7 @@ def _split_finite(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
             continue  # "the security and safety of", "a fleet of survey and repair vessels": nouns, not actions
         left = k - 1 if doc[k - 1].text == "," else k
         cuts.append((left, k + 1))
-    parts, left = [], start
-    for cut_end, cut_start in cuts:
-        parts.append((left, trim_end(doc, left, cut_end)))
-        left = cut_start
-    parts.append((left, end))
-    return [(a, b) for a, b in parts if b > a]
+    return cut_parts(doc, start, end, cuts)
 
 
 def _possessor(ctx: DocContext, i: int) -> str | None:

@@ -144,23 +144,6 @@ class RecommendationTagger(CueLexiconStore):
                 return ids
         return None
 
-    def __call__(self, doc: Doc) -> Doc:
-        from ..syntax import lazy_layer
-
-        layer = lazy_layer(self.nlp)
-        if layer is None:
-            self.set_annotations(doc, self.find(doc))
-            return doc
-        # lazy syntax: decide on the surface, have the sentences where a role was unsure
-        # parsed, and decide again with the parse
-        asked: set[int] = set()
-        found = self.find(doc, asked=asked)
-        if asked:
-            layer.parse_sentences(doc, [s for s in doc.sents if s.start in asked])
-            found = self.find(doc)
-        self.set_annotations(doc, found)
-        return doc
-
     def find(self, doc: Doc, *, asked: set[int] | None = None) -> list[Recommendation]:
         """The recommendations of ``doc``; ``asked`` collects the starts of unparsed sentences
         where the dependency path was wanted."""
