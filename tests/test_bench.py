@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-import spacy
 
 from pipeline.bench import (SEED_ARTICLE, SEED_EVERY, TEMPLATES, BenchmarkError, load_templates, run_benchmark,
                             write_corpus)
