@@ -1,0 +1,121 @@
+"""Per-Doc token values as plain Python lists, read once and shared by the components.
+
+``doc[i].text`` or ``for token in sent`` builds a ``Token`` object per access, and
+each attribute read crosses into Cython; on a rules pipeline that reads every
+token several times, that is most of the cost. ``doc_tokens(doc)`` reads the text
+once, slices the token texts out of it (a token's text is always the exact
+substring at ``idx``), and reads the lexical flags with one ``to_array``; the
+lists are computed on first use and cached per Doc, so the segmenter, the actor
+tagger and any other component share them.
+
+The cache holds only values fixed by the tokenization (texts, offsets, lexical
+flags), never sentence starts, tags or trees, which later components change. It
+is keyed by the Doc itself (weakly: it goes with the Doc) and checked against
+the number of tokens, so a retokenized Doc gets fresh values. Nothing is stored
+in ``doc.user_data``, so ``DocBin`` and ``Doc.to_bytes`` are unaffected.
+
+Usage::
+
+    t = doc_tokens(doc)
+    t.words[i] == doc[i].text;  t.lower[i] == doc[i].lower_;  t.idx[i] == doc[i].idx
+    t.is_alpha[i] == doc[i].is_alpha  (also is_space, is_punct, is_stop, like_num)
+    t.span_text(start, end) == doc[start:end].text
+"""
+
+from __future__ import annotations
+
+import weakref
+from functools import cached_property
+
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LENGTH, LIKE_NUM, SENT_START
+from spacy.tokens import Doc
+
+_CACHE: "weakref.WeakKeyDictionary[Doc, DocTokens]" = weakref.WeakKeyDictionary()
+
+
+class DocTokens:
+    """Token values of one Doc as lists indexed by token position."""
+
+    def __init__(self, doc: Doc, text: str | None = None) -> None:
+        self.n = len(doc)
+        self.text = doc.text if text is None else text
+        self._doc = weakref.ref(doc)
+        if self.n:
+            array = doc.to_array([IDX, LENGTH]).astype("int64")
+            self.idx: list[int] = array[:, 0].tolist()
+            self.length: list[int] = array[:, 1].tolist()
+        else:
+            self.idx, self.length = [], []
+
+    @cached_property
+    def words(self) -> list[str]:
+        text = self.text
+        return [text[i:i + n] for i, n in zip(self.idx, self.length)]
+
+    @cached_property
+    def lower(self) -> list[str]:
+        """``token.lower_``: the lowercase form (``str.lower``, as the English lexical attributes)."""
+        doc = self._doc()
+        if doc is not None and doc.lang_ != "en":
+            return [t.lower_ for t in doc]
+        return [w.lower() for w in self.words]
+
+    @cached_property
+    def is_space(self) -> list[bool]:
+        return [w.isspace() for w in self.words]
+
+    def _flags(self) -> None:
+        doc = self._doc()
+        if doc is None or not self.n:
+            columns = [[] for _ in range(4)]
+        else:
+            array = doc.to_array([IS_ALPHA, IS_PUNCT, IS_STOP, LIKE_NUM])
+            columns = [[bool(v) for v in array[:, k].tolist()] for k in range(4)]
+        self.__dict__.update(zip(("is_alpha", "is_punct", "is_stop", "like_num"), columns))
+
+    @property
+    def is_alpha(self) -> list[bool]:
+        if "is_alpha" not in self.__dict__:
+            self._flags()
+        return self.__dict__["is_alpha"]
+
+    @property
+    def is_punct(self) -> list[bool]:
+        if "is_punct" not in self.__dict__:
+            self._flags()
+        return self.__dict__["is_punct"]
+
+    @property
+    def is_stop(self) -> list[bool]:
+        if "is_stop" not in self.__dict__:
+            self._flags()
+        return self.__dict__["is_stop"]
+
+    @property
+    def like_num(self) -> list[bool]:
+        if "like_num" not in self.__dict__:
+            self._flags()
+        return self.__dict__["like_num"]
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text`` (no trailing whitespace)."""
+        if end <= start:
+            return ""
+        return self.text[self.idx[start]:self.idx[end - 1] + self.length[end - 1]]
+
+
+def doc_tokens(doc: Doc, text: str | None = None) -> DocTokens:
+    """The cached token values of ``doc`` (``text``: ``doc.text``, when the caller has it)."""
+    cached = _CACHE.get(doc)
+    if cached is None or cached.n != len(doc):
+        cached = DocTokens(doc, text)
+        _CACHE[doc] = cached
+    return cached
+
+
+def sentence_starts(doc: Doc) -> list[bool]:
+    """``token.is_sent_start`` of every token as a bool (None, unknown, reads as False).
+    Not cached: components after the segmenter may change sentence starts."""
+    if not len(doc):
+        return []
+    return [v == 1 for v in doc.to_array(SENT_START).tolist()]
