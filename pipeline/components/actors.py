@@ -152,6 +152,7 @@ class ActorTagger:
         self.cue_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._not_name: set[int] = set()  # per document, set by find()
         self._v: _View | None = None  # per document, set by find()
+        self._maps, self._maps_of, self._maps_len = None, None, -1  # see _owner_maps
         self.backref_nouns: dict[str, list[dict]] = {}
         for spec in self.backrefs:
             self.backref_nouns.setdefault(spec["noun"].lower(), []).append(spec)
@@ -197,6 +198,7 @@ class ActorTagger:
         for a, b in _annotated_ranges(doc):
             inside.update(range(a, b))
         self._v = _View(doc)
+        self._maps, self._maps_of = None, None
         raw = self._gazetteer_matches(doc)
         # tokens of places, states and organisations are no part of a personal name
         self._not_name = {i for c in raw if self.gazetteer.get(c.actor_id, {}).get("type") != "person"
@@ -459,10 +461,21 @@ class ActorTagger:
             return root_of(cand.actor_id)
         return None
 
+    def _owner_maps(self, cands: list[Candidate]) -> tuple[dict, dict, list[Candidate]]:
+        """Candidates that can own a person, by end and by start, and the states and
+        bodies in text order; computed once per candidate list (``_persons`` asks for
+        each title it finds)."""
+        if self._maps_of is not cands or self._maps_len != len(cands):
+            ends = {c.end: c for c in cands if self._owner_of(c)}
+            starts = {c.start: c for c in cands if self._owner_of(c)}
+            owners = sorted((c for c in cands if self._type(c) in {"state", "body"}), key=lambda c: c.start)
+            self._maps, self._maps_of, self._maps_len = (ends, starts, owners), cands, len(cands)
+        return self._maps
+
     def _affiliation_before(self, doc: Doc, start: int, cands: list[Candidate]) -> str | None:
         """'Polish President', "Israel's defence minister", 'Lithuanian Energy Minister'."""
         v = self._v
-        ends = {c.end: c for c in cands if self._owner_of(c)}
+        ends = self._owner_maps(cands)[0]
         j = start
         for _ in range(4):
             if j in ends:
@@ -482,7 +495,7 @@ class ActorTagger:
         'Milorad Dodik, the President of Republika Srpska', 'X, Russia’s ambassador'."""
         v = self._v
         n, words, lower = v.n, v.words, v.lower
-        starts = {c.start: c for c in cands if self._owner_of(c)}
+        starts = self._owner_maps(cands)[1]
         if end < n and lower[end] in {"of", "("}:
             k = end + 1 + (end + 1 < n and lower[end + 1] == "the")
             if k in starts:
@@ -507,7 +520,7 @@ class ActorTagger:
         one before ('caretaker Prime Minister Najib Mikati. Mikati said Lebanon ...')."""
         v = self._v
         sent_start, sent_end = v.sent(start)
-        owners = sorted((c for c in cands if self._type(c) in {"state", "body"}), key=lambda c: c.start)
+        owners = self._owner_maps(cands)[2]
         before = [c for c in owners if sent_start <= c.start and c.end <= start]
         if before:
             return self._owner_of(before[-1])
@@ -758,6 +771,11 @@ class ActorTagger:
     def set_annotations(self, doc: Doc, cands: list[Candidate]) -> None:
         spans = []
         affiliations = {}
+        # span._.x = value stores ("._.", "x", start_char, end_char) -> value in doc.user_data;
+        # writing there directly saves an Underscore object per value
+        data = doc.user_data
+        direct = all(Span.get_extension(name)[2] is None and Span.get_extension(name)[3] is None
+                     for name in ("source", "confidence", "affiliation"))
         for cand in cands:
             entry = self.gazetteer.get(cand.actor_id)
             actor_type = entry["type"] if entry else actor_type_of(cand.actor_id)
@@ -765,12 +783,19 @@ class ActorTagger:
                 actor_type = "group"
             # id_ keeps how the mention was found (alias, demonym, metonym, body, person, short, backref)
             span = Span(doc, cand.start, cand.end, label=actor_type, kb_id=cand.actor_id, span_id=cand.kind)
-            span._.source = "rule"
-            span._.confidence = cand.confidence
-            if actor_type == "person":
-                span._.affiliation = cand.affiliation
-                if cand.affiliation:
-                    affiliations[cand.actor_id] = cand.affiliation
+            if direct:
+                start, end = span.start_char, span.end_char
+                data[("._.", "source", start, end)] = "rule"
+                data[("._.", "confidence", start, end)] = cand.confidence
+                if actor_type == "person":
+                    data[("._.", "affiliation", start, end)] = cand.affiliation
+            else:
+                span._.source = "rule"
+                span._.confidence = cand.confidence
+                if actor_type == "person":
+                    span._.affiliation = cand.affiliation
+            if actor_type == "person" and cand.affiliation:
+                affiliations[cand.actor_id] = cand.affiliation
             spans.append(span)
         doc.spans[ACTORS_KEY] = spans
         doc._.affiliations = affiliations
