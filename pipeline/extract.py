@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from tqdm import tqdm
 
+from .components.tokens import doc_tokens
 from .corpus import MAX_BYTES, DocumentError, iter_corpus, list_corpus
 from .export import TableWriter, record_json
 from .records import doc_to_record
@@ -84,10 +85,18 @@ TASK_SIZE = 4
 _WORKER_NLP: Language | None = None
 
 
+def _with_docs(nlp: Language, items: Iterator[tuple[str, dict]]) -> Iterator[tuple[Doc, tuple[str, dict]]]:
+    """``(Doc, (text, context))`` per item: the Doc tokenized here, its text handed to the
+    token cache (``components/tokens.py``), so no component joins it back from the tokens."""
+    for text, context in items:
+        doc = nlp.make_doc(text)
+        doc_tokens(doc, text)
+        yield doc, (text, context)
+
+
 def _work(batch: list[tuple[str, dict]], write_records: bool) -> list[DocResult]:
-    texts = [text for text, _ in batch]
-    docs = _WORKER_NLP.pipe(texts)
-    return [doc_result(doc, text, context, write_records) for doc, (text, context) in zip(docs, batch)]
+    docs = _WORKER_NLP.pipe(_with_docs(_WORKER_NLP, batch), as_tuples=True)
+    return [doc_result(doc, text, context, write_records) for doc, (text, context) in docs]
 
 
 def _batches(items: Iterator[tuple[str, dict]], size: int) -> Iterator[list[tuple[str, dict]]]:
@@ -113,8 +122,7 @@ def _results(nlp: Language, items: Iterator[tuple[str, dict]], n_process: int, b
     """
     global _WORKER_NLP
     if n_process == 1:
-        docs = nlp.pipe(((text, (text, context)) for text, context in items), as_tuples=True,
-                        batch_size=batch_size)
+        docs = nlp.pipe(_with_docs(nlp, items), as_tuples=True, batch_size=batch_size)
         for doc, (text, context) in docs:
             yield doc_result(doc, text, context, write_records)
         return
