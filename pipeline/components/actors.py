@@ -111,9 +111,17 @@ def _resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
     taken: set[int] = set()
     kept = []
     for cand in cands:
-        if taken.isdisjoint(range(cand.start, cand.end)):
-            kept.append(cand)
-            taken.update(range(cand.start, cand.end))
+        start, end = cand.start, cand.end
+        if end - start == 1:
+            if start in taken:
+                continue
+            taken.add(start)
+        else:
+            tokens = range(start, end)
+            if not taken.isdisjoint(tokens):
+                continue
+            taken.update(tokens)
+        kept.append(cand)
     return sorted(kept, key=lambda c: c.start)
 
 
@@ -153,6 +161,7 @@ class ActorTagger:
         self._not_name: set[int] = set()  # per document, set by find()
         self._v: _View | None = None  # per document, set by find()
         self._maps, self._maps_of, self._maps_len = None, None, -1  # see _owner_maps
+        self._match_names: dict[int, tuple[str, str]] = {}  # gazetteer match id -> (kind, actor id)
         self.backref_nouns: dict[str, list[dict]] = {}
         for spec in self.backrefs:
             self.backref_nouns.setdefault(spec["noun"].lower(), []).append(spec)
@@ -216,8 +225,12 @@ class ActorTagger:
 
     def _gazetteer_matches(self, doc: Doc) -> list[Candidate]:
         out = []
+        names = self._match_names
         for match_id, start, end in self.matcher(doc):
-            kind, actor_id = self.nlp.vocab.strings[match_id].split("|", 1)
+            name = names.get(match_id)
+            if name is None:
+                name = names[match_id] = tuple(self.nlp.vocab.strings[match_id].split("|", 1))
+            kind, actor_id = name
             entry = self.gazetteer.get(actor_id, {})
             out.append(Candidate(start, end, actor_id, "alias" if kind == "weak" else kind,
                                  entry.get("affiliation"), weak=kind == "weak",
@@ -774,6 +787,8 @@ class ActorTagger:
         # span._.x = value stores ("._.", "x", start_char, end_char) -> value in doc.user_data;
         # writing there directly saves an Underscore object per value
         data = doc.user_data
+        tokens = doc_tokens(doc)
+        idx, length = tokens.idx, tokens.length
         direct = all(Span.get_extension(name)[2] is None and Span.get_extension(name)[3] is None
                      for name in ("source", "confidence", "affiliation"))
         for cand in cands:
@@ -784,7 +799,7 @@ class ActorTagger:
             # id_ keeps how the mention was found (alias, demonym, metonym, body, person, short, backref)
             span = Span(doc, cand.start, cand.end, label=actor_type, kb_id=cand.actor_id, span_id=cand.kind)
             if direct:
-                start, end = span.start_char, span.end_char
+                start, end = idx[cand.start], idx[cand.end - 1] + length[cand.end - 1]
                 data[("._.", "source", start, end)] = "rule"
                 data[("._.", "confidence", start, end)] = cand.confidence
                 if actor_type == "person":

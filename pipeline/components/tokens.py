@@ -70,7 +70,7 @@ class DocTokens:
             columns = [[] for _ in range(4)]
         else:
             array = doc.to_array([IS_ALPHA, IS_PUNCT, IS_STOP, LIKE_NUM])
-            columns = [[bool(v) for v in array[:, k].tolist()] for k in range(4)]
+            columns = [array[:, k].astype(bool).tolist() for k in range(4)]
         self.__dict__.update(zip(("is_alpha", "is_punct", "is_stop", "like_num"), columns))
 
     @property
@@ -118,4 +118,4 @@ def sentence_starts(doc: Doc) -> list[bool]:
     Not cached: components after the segmenter may change sentence starts."""
     if not len(doc):
         return []
-    return [v == 1 for v in doc.to_array(SENT_START).tolist()]
+    return (doc.to_array(SENT_START).astype("int64") == 1).tolist()
