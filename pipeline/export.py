@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import errno
 import json
+from json.encoder import c_make_encoder, encode_basestring
 import os
 import re
 import shutil
@@ -198,8 +199,65 @@ class TableWriter:
 
 
 def record_json(record: dict) -> str:
-    """An annotation record as the text of its ``annotations/<doc_id>.json`` file."""
-    return json.dumps(record, ensure_ascii=False, indent=1)
+    """An annotation record as the text of its ``annotations/<doc_id>.json`` file:
+    exactly ``json.dumps(record, ensure_ascii=False, indent=1)``, written faster (see
+    ``_indented``)."""
+    return _indented(record, "\n")
+
+
+# json.dumps with an indent runs the pure-Python encoder; without one, the C encoder.
+# A dict or list whose items are all scalars (most spans of a record) is one C call
+# with "," + newline + indent as the item separator: the same text as the indented
+# encoder writes (a newline inside a string is escaped, so separators are the only
+# newlines). Deeper values go through ``_indented`` again.
+_NESTED = (dict, list, tuple)
+_ENCODERS: dict[str, Any] = {}
+
+
+def _not_serializable(value: Any) -> Any:
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+
+def _flat_encoder(indent: str):
+    """A function writing a dict or list of scalars with ``"," + indent`` between items."""
+    encode = _ENCODERS.get(indent)
+    if encode is None:
+        if c_make_encoder is not None:
+            chunks = c_make_encoder(None, _not_serializable, encode_basestring, None, ": ", "," + indent,
+                                    False, False, True)
+            encode = _ENCODERS[indent] = lambda value: "".join(chunks(value, 0))
+        else:
+            encode = _ENCODERS[indent] = json.JSONEncoder(ensure_ascii=False, separators=("," + indent, ": ")).encode
+    return encode
+
+
+def _indented(value: Any, newline: str) -> str:
+    """``value`` as ``json.dumps(..., ensure_ascii=False, indent=1)`` writes it at the
+    depth whose line break and indent is ``newline``."""
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = newline + " "
+        for item in value.values():
+            if isinstance(item, _NESTED):
+                break
+        else:
+            return "{" + inner + _flat_encoder(inner)(value)[1:-1] + newline + "}"
+        return "{" + inner + ("," + inner).join(
+            (encode_basestring(key) if isinstance(key, str) else _flat_encoder(inner)({key: 0})[1:-4]) + ": "
+            + (_indented(item, inner) if isinstance(item, _NESTED) else _flat_encoder(inner)([item])[1:-1])
+            for key, item in value.items()) + newline + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        inner = newline + " "
+        for item in value:
+            if isinstance(item, _NESTED):
+                break
+        else:
+            return "[" + inner + _flat_encoder(inner)(value)[1:-1] + newline + "]"
+        return "[" + inner + ("," + inner).join(_indented(item, inner) for item in value) + newline + "]"
+    return _flat_encoder(newline)([value])[1:-1]
 
 
 # ---- the spreadsheet copy ----------------------------------------------------------
