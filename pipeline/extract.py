@@ -27,7 +27,7 @@ from .components.tokens import doc_tokens
 from .corpus import MAX_BYTES, DocumentError, iter_corpus, list_corpus
 from .export import TableWriter, record_json
 from .records import doc_to_record
-from .tables import ActorAggregate, DocTables, doc_tables
+from .tables import ActorAggregate, DocTables, doc_span_values, doc_tables
 
 
 @dataclass
@@ -74,8 +74,9 @@ def doc_result(doc: Doc, text: str, context: dict, write_records: bool = True) -
     if doc._.title is None:
         missing = "no title line and no date" if doc._.date is None else "no title line"
         warning = f"{context['path']}: {missing} found; processed as body text"
-    record = record_json(doc_to_record(doc, text)) if write_records else None
-    return DocResult(context["doc_id"], doc_tables(doc, text), record, warning)
+    values = doc_span_values(doc)
+    record = record_json(doc_to_record(doc, text, values)) if write_records else None
+    return DocResult(context["doc_id"], doc_tables(doc, text, values), record, warning)
 
 
 #: Documents per task sent to a worker process.
