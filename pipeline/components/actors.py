@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from dataclasses import dataclass
 
 import srsly
@@ -30,7 +29,7 @@ from ..resources import (
     load_short_forms, root_of, actor_type_of,
 )
 from .segmenter import SEGMENTS_KEY
-from .tokens import DocTokens, doc_tokens, sentence_starts
+from .tokens import DocTokens, Sentences, doc_tokens
 
 ACTORS_KEY = "actors"
 
@@ -72,7 +71,7 @@ class _View:
     no Token objects are built."""
 
     __slots__ = ("n", "words", "lower", "is_alpha", "is_stop", "is_punct", "like_num", "sent_start",
-                 "tokens", "_sent_bounds")
+                 "tokens", "sentences")
 
     def __init__(self, doc: Doc) -> None:
         t: DocTokens = doc_tokens(doc)
@@ -80,8 +79,8 @@ class _View:
         self.n = t.n
         self.words, self.lower = t.words, t.lower
         self.is_alpha, self.is_stop, self.is_punct, self.like_num = t.is_alpha, t.is_stop, t.is_punct, t.like_num
-        self.sent_start = sentence_starts(doc)
-        self._sent_bounds: list[int] | None = None
+        self.sentences = Sentences(doc)
+        self.sent_start = self.sentences.starts
 
     def cap(self, i: int) -> bool:
         """``token.text[:1].isupper() and token.is_alpha``."""
@@ -93,13 +92,7 @@ class _View:
 
     def sent(self, i: int) -> tuple[int, int]:
         """``(doc[i].sent.start, doc[i].sent.end)``."""
-        if self._sent_bounds is None:
-            self._sent_bounds = [k for k, v in enumerate(self.sent_start) if v]
-        bounds = self._sent_bounds
-        k = bisect_right(bounds, i) - 1
-        start = bounds[k] if k >= 0 else 0
-        end = bounds[k + 1] if k + 1 < len(bounds) else self.n
-        return start, end
+        return self.sentences.of(i)
 
 
 def _annotated_ranges(doc: Doc) -> list[tuple[int, int]]:

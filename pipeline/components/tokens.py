@@ -25,6 +25,7 @@ Usage::
 from __future__ import annotations
 
 import weakref
+from bisect import bisect_right
 from functools import cached_property
 
 from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LENGTH, LIKE_NUM, SENT_START
@@ -111,6 +112,24 @@ def doc_tokens(doc: Doc, text: str | None = None) -> DocTokens:
         cached = DocTokens(doc, text)
         _CACHE[doc] = cached
     return cached
+
+
+class Sentences:
+    """Sentence bounds of a Doc from one ``to_array``, read when built (build one per
+    component call: components may change sentence starts)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.n = len(doc)
+        self.starts = sentence_starts(doc)
+        self._bounds = [i for i, start in enumerate(self.starts) if start]
+
+    def of(self, i: int) -> tuple[int, int]:
+        """``(doc[i].sent.start, doc[i].sent.end)``."""
+        bounds = self._bounds
+        k = bisect_right(bounds, i) - 1
+        start = bounds[k] if k >= 0 else 0
+        end = bounds[k + 1] if k + 1 < len(bounds) else self.n
+        return start, end
 
 
 def sentence_starts(doc: Doc) -> list[bool]:

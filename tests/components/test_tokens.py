@@ -69,3 +69,16 @@ def test_sentence_starts_match_is_sent_start(nlp):
     doc[3].is_sent_start = True
     doc[4].is_sent_start = False
     assert sentence_starts(doc) == [bool(tok.is_sent_start) for tok in doc]
+
+
+def test_sentence_bounds_match_token_sent(nlp):
+    from pipeline.components.tokens import Sentences
+
+    doc = nlp("One two. Three four five. Six")
+    for i in (0, 3, 6):
+        doc[i].is_sent_start = True
+    for i in range(len(doc)):
+        if not doc[i].is_sent_start:
+            doc[i].is_sent_start = False
+    sentences = Sentences(doc)
+    assert [sentences.of(i) for i in range(len(doc))] == [(tok.sent.start, tok.sent.end) for tok in doc]
