@@ -18,7 +18,8 @@ Usage::
 
     t = doc_tokens(doc)
     t.words[i] == doc[i].text;  t.lower[i] == doc[i].lower_;  t.idx[i] == doc[i].idx
-    t.is_alpha[i] == doc[i].is_alpha  (also is_space, is_punct, is_stop, like_num)
+    t.is_alpha[i] == doc[i].is_alpha  (also is_space, is_punct, is_stop, like_num, is_lower,
+                                       is_upper, is_title, is_digit)
     t.span_text(start, end) == doc[start:end].text
 """
 
@@ -28,9 +29,13 @@ import weakref
 from bisect import bisect_right
 from functools import cached_property
 
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LENGTH, LIKE_NUM, SENT_START
+from spacy.attrs import (
+    IDX, IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_STOP, IS_TITLE, IS_UPPER, LENGTH, LIKE_NUM, SENT_START,
+)
 from spacy.tokens import Doc
 
+_FLAGS = (("is_alpha", IS_ALPHA), ("is_punct", IS_PUNCT), ("is_stop", IS_STOP), ("like_num", LIKE_NUM),
+          ("is_lower", IS_LOWER), ("is_upper", IS_UPPER), ("is_title", IS_TITLE), ("is_digit", IS_DIGIT))
 _CACHE: "weakref.WeakKeyDictionary[Doc, DocTokens]" = weakref.WeakKeyDictionary()
 
 
@@ -66,37 +71,28 @@ class DocTokens:
         return [w.isspace() for w in self.words]
 
     def _flags(self) -> None:
+        """The lexical flags, all from one ``to_array`` on first use of any."""
         doc = self._doc()
         if doc is None or not self.n:
-            columns = [[] for _ in range(4)]
+            columns = [[] for _ in _FLAGS]
         else:
-            array = doc.to_array([IS_ALPHA, IS_PUNCT, IS_STOP, LIKE_NUM])
-            columns = [array[:, k].astype(bool).tolist() for k in range(4)]
-        self.__dict__.update(zip(("is_alpha", "is_punct", "is_stop", "like_num"), columns))
+            array = doc.to_array([attr for _, attr in _FLAGS])
+            columns = [array[:, k].astype(bool).tolist() for k in range(len(_FLAGS))]
+        self.__dict__.update(zip((name for name, _ in _FLAGS), columns))
 
-    @property
-    def is_alpha(self) -> list[bool]:
-        if "is_alpha" not in self.__dict__:
+    def _flag(self, name: str) -> list[bool]:
+        if name not in self.__dict__:
             self._flags()
-        return self.__dict__["is_alpha"]
+        return self.__dict__[name]
 
-    @property
-    def is_punct(self) -> list[bool]:
-        if "is_punct" not in self.__dict__:
-            self._flags()
-        return self.__dict__["is_punct"]
-
-    @property
-    def is_stop(self) -> list[bool]:
-        if "is_stop" not in self.__dict__:
-            self._flags()
-        return self.__dict__["is_stop"]
-
-    @property
-    def like_num(self) -> list[bool]:
-        if "like_num" not in self.__dict__:
-            self._flags()
-        return self.__dict__["like_num"]
+    is_alpha = property(lambda self: self._flag("is_alpha"), doc="``token.is_alpha`` per token")
+    is_punct = property(lambda self: self._flag("is_punct"), doc="``token.is_punct`` per token")
+    is_stop = property(lambda self: self._flag("is_stop"), doc="``token.is_stop`` per token")
+    like_num = property(lambda self: self._flag("like_num"), doc="``token.like_num`` per token")
+    is_lower = property(lambda self: self._flag("is_lower"), doc="``token.is_lower`` per token")
+    is_upper = property(lambda self: self._flag("is_upper"), doc="``token.is_upper`` per token")
+    is_title = property(lambda self: self._flag("is_title"), doc="``token.is_title`` per token")
+    is_digit = property(lambda self: self._flag("is_digit"), doc="``token.is_digit`` per token")
 
     def span_text(self, start: int, end: int) -> str:
         """``doc[start:end].text`` (no trailing whitespace)."""

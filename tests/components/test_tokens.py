@@ -38,6 +38,10 @@ def test_cached_values_equal_spacy_token_attributes(nlp, text):
     assert t.is_punct == [tok.is_punct for tok in doc]
     assert t.is_stop == [tok.is_stop for tok in doc]
     assert t.like_num == [tok.like_num for tok in doc]
+    assert t.is_lower == [tok.is_lower for tok in doc]
+    assert t.is_upper == [tok.is_upper for tok in doc]
+    assert t.is_title == [tok.is_title for tok in doc]
+    assert t.is_digit == [tok.is_digit for tok in doc]
     for start in range(len(doc) + 1):
         for end in range(start, len(doc) + 1):
             assert t.span_text(start, end) == doc[start:end].text
