@@ -146,16 +146,19 @@ class TableWriter:
         frame = frame.astype(object).where(frame.notna(), None)
         self.write_rows(name, list(frame[COLUMNS[name]].itertuples(index=False, name=None)))
 
-    def add_record(self, doc_id: str, record: dict | str) -> None:
-        """Stage one document's annotation record (``annotations/<doc_id>.json``); a
-        string is taken as the record already in JSON."""
+    def records_folder(self) -> Path:
+        """The staging folder of the annotation records, created; ``write_record`` into
+        it (worker processes do) and ``commit`` moves it into place."""
         folder = self.staging / RECORDS_DIR
         if not self._records:
             folder.mkdir(exist_ok=True)
             self._records = True
-        text = record if isinstance(record, str) else record_json(record)
-        with open(folder / f"{doc_id}.json", "w", encoding="utf-8") as handle:
-            handle.write(text)
+        return folder
+
+    def add_record(self, doc_id: str, record: dict | str) -> None:
+        """Stage one document's annotation record (``annotations/<doc_id>.json``); a
+        string is taken as the record already in JSON."""
+        write_record(self.records_folder(), doc_id, record if isinstance(record, str) else record_json(record))
 
     def _close(self) -> None:
         for handle in [*self._files.values(), *self._sheets.values()]:
@@ -196,6 +199,12 @@ class TableWriter:
         self._close()
         self._sheets.clear()
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def write_record(folder: Path, doc_id: str, text: str) -> None:
+    """Write ``folder/<doc_id>.json`` (a staging folder: see ``TableWriter.records_folder``)."""
+    with open(Path(folder) / f"{doc_id}.json", "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def record_json(record: dict) -> str:

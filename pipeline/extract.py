@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from .components.tokens import doc_tokens
 from .corpus import MAX_BYTES, DocumentError, iter_corpus, list_corpus
-from .export import TableWriter, record_json
+from .export import TableWriter, record_json, write_record
 from .records import doc_to_record
 from .tables import ActorAggregate, DocTables, doc_span_values, doc_tables
 
@@ -95,9 +95,19 @@ def _with_docs(nlp: Language, items: Iterator[tuple[str, dict]]) -> Iterator[tup
         yield doc, (text, context)
 
 
-def _work(batch: list[tuple[str, dict]], write_records: bool) -> list[DocResult]:
+def _work(batch: list[tuple[str, dict]], write_records: bool, records: Path | None = None) -> list[DocResult]:
+    """Rows and records of a batch, in a worker process. With ``records`` (the staging
+    folder of the records) the worker writes each record file there itself, so the
+    JSON never travels back and the main process only writes the tables."""
     docs = _WORKER_NLP.pipe(_with_docs(_WORKER_NLP, batch), as_tuples=True)
-    return [doc_result(doc, text, context, write_records) for doc, (text, context) in docs]
+    out = []
+    for doc, (text, context) in docs:
+        result = doc_result(doc, text, context, write_records)
+        if records is not None and result.record is not None:
+            write_record(records, result.doc_id, result.record)
+            result.record = None
+        out.append(result)
+    return out
 
 
 def _batches(items: Iterator[tuple[str, dict]], size: int) -> Iterator[list[tuple[str, dict]]]:
@@ -112,12 +122,13 @@ def _batches(items: Iterator[tuple[str, dict]], size: int) -> Iterator[list[tupl
 
 
 def _results(nlp: Language, items: Iterator[tuple[str, dict]], n_process: int, batch_size: int,
-             write_records: bool) -> Iterator[DocResult]:
+             write_records: bool, records: Path | None = None) -> Iterator[DocResult]:
     """``DocResult`` of every document, in corpus order.
 
     With several processes the workers run the pipeline *and* turn each Doc into
     rows and a record, so only plain values travel back (no Doc to rebuild) and
-    this process only writes. Documents go out in small tasks (``TASK_SIZE``), so
+    this process only writes; with ``records`` (the staging folder of the records)
+    the workers write the record files themselves. Documents go out in small tasks (``TASK_SIZE``), so
     no worker idles long at the end; at most ``4 * n_process`` tasks are in
     flight, so the corpus is never held in memory.
     """
@@ -141,7 +152,7 @@ def _results(nlp: Language, items: Iterator[tuple[str, dict]], n_process: int, b
     pending: deque = deque()
     try:
         for batch in _batches(items, min(batch_size, TASK_SIZE)):
-            pending.append(pool.submit(_work, batch, write_records))
+            pending.append(pool.submit(_work, batch, write_records, records))
             while len(pending) >= 4 * n_process:
                 yield from pending.popleft().result()
         while pending:
@@ -191,7 +202,9 @@ def extract(
 
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        stream = _results(nlp, good_documents(), max(1, n_process), batch_size, write_records)
+        # worker processes write the record files straight into the staging folder
+        records = writer.records_folder() if write_records and n_process > 1 else None
+        stream = _results(nlp, good_documents(), max(1, n_process), batch_size, write_records, records)
         for result in tqdm(stream, total=len(paths), unit="doc", disable=not show):
             if result.warning:
                 summary.warnings.append(result.warning)
