@@ -240,6 +240,18 @@ def _flat_encoder(indent: str):
     return encode
 
 
+def _scalar(value: Any) -> str:
+    """A scalar as JSON (what the encoders write for it)."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and value - value == 0:  # finite
+        return float.__repr__(value)
+    return _flat_encoder("")([value])[1:-1]
+
+
 def _indented(value: Any, newline: str) -> str:
     """``value`` as ``json.dumps(..., ensure_ascii=False, indent=1)`` writes it at the
     depth whose line break and indent is ``newline``."""
@@ -254,7 +266,7 @@ def _indented(value: Any, newline: str) -> str:
             return "{" + inner + _flat_encoder(inner)(value)[1:-1] + newline + "}"
         return "{" + inner + ("," + inner).join(
             (encode_basestring(key) if isinstance(key, str) else _flat_encoder(inner)({key: 0})[1:-4]) + ": "
-            + (_indented(item, inner) if isinstance(item, _NESTED) else _flat_encoder(inner)([item])[1:-1])
+            + (_indented(item, inner) if isinstance(item, _NESTED) else _scalar(item))
             for key, item in value.items()) + newline + "}"
     if isinstance(value, (list, tuple)):
         if not value:
@@ -266,7 +278,7 @@ def _indented(value: Any, newline: str) -> str:
         else:
             return "[" + inner + _flat_encoder(inner)(value)[1:-1] + newline + "]"
         return "[" + inner + ("," + inner).join(_indented(item, inner) for item in value) + newline + "]"
-    return _flat_encoder(newline)([value])[1:-1]
+    return _scalar(value)
 
 
 # ---- the spreadsheet copy ----------------------------------------------------------
