@@ -30,7 +30,7 @@ from bisect import bisect_right
 from functools import cached_property
 
 from spacy.attrs import (
-    IDX, IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_STOP, IS_TITLE, IS_UPPER, LENGTH, LIKE_NUM, SENT_START,
+    IDX, IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, IS_STOP, IS_TITLE, IS_UPPER, LENGTH, LIKE_NUM, SENT_START,
 )
 from spacy.tokens import Doc
 
@@ -47,11 +47,12 @@ class DocTokens:
         self.text = doc.text if text is None else text
         self._doc = weakref.ref(doc)
         if self.n:
-            array = doc.to_array([IDX, LENGTH]).astype("int64")
+            array = doc.to_array([IDX, LENGTH, IS_SPACE]).astype("int64")
             self.idx: list[int] = array[:, 0].tolist()
             self.length: list[int] = array[:, 1].tolist()
+            self.is_space: list[bool] = array[:, 2].astype(bool).tolist()
         else:
-            self.idx, self.length = [], []
+            self.idx, self.length, self.is_space = [], [], []
 
     @cached_property
     def words(self) -> list[str]:
@@ -65,10 +66,6 @@ class DocTokens:
         if doc is not None and doc.lang_ != "en":
             return [t.lower_ for t in doc]
         return [w.lower() for w in self.words]
-
-    @cached_property
-    def is_space(self) -> list[bool]:
-        return [w.isspace() for w in self.words]
 
     def _flags(self) -> None:
         """The lexical flags, all from one ``to_array`` on first use of any."""
