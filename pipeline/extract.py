@@ -23,10 +23,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from tqdm import tqdm
 
+from .components.tokens import doc_tokens
 from .corpus import MAX_BYTES, DocumentError, iter_corpus, list_corpus
-from .export import TableWriter, record_json
+from .export import TableWriter, record_json, write_record
 from .records import doc_to_record
-from .tables import ActorAggregate, DocTables, doc_tables
+from .tables import ActorAggregate, DocTables, doc_span_values, doc_tables
 
 
 @dataclass
@@ -73,8 +74,9 @@ def doc_result(doc: Doc, text: str, context: dict, write_records: bool = True) -
     if doc._.title is None:
         missing = "no title line and no date" if doc._.date is None else "no title line"
         warning = f"{context['path']}: {missing} found; processed as body text"
-    record = record_json(doc_to_record(doc, text)) if write_records else None
-    return DocResult(context["doc_id"], doc_tables(doc, text), record, warning)
+    values = doc_span_values(doc)
+    record = record_json(doc_to_record(doc, text, values)) if write_records else None
+    return DocResult(context["doc_id"], doc_tables(doc, text, values), record, warning)
 
 
 #: Documents per task sent to a worker process.
@@ -84,10 +86,28 @@ TASK_SIZE = 4
 _WORKER_NLP: Language | None = None
 
 
-def _work(batch: list[tuple[str, dict]], write_records: bool) -> list[DocResult]:
-    texts = [text for text, _ in batch]
-    docs = _WORKER_NLP.pipe(texts)
-    return [doc_result(doc, text, context, write_records) for doc, (text, context) in zip(docs, batch)]
+def _with_docs(nlp: Language, items: Iterator[tuple[str, dict]]) -> Iterator[tuple[Doc, tuple[str, dict]]]:
+    """``(Doc, (text, context))`` per item: the Doc tokenized here, its text handed to the
+    token cache (``components/tokens.py``), so no component joins it back from the tokens."""
+    for text, context in items:
+        doc = nlp.make_doc(text)
+        doc_tokens(doc, text)
+        yield doc, (text, context)
+
+
+def _work(batch: list[tuple[str, dict]], write_records: bool, records: Path | None = None) -> list[DocResult]:
+    """Rows and records of a batch, in a worker process. With ``records`` (the staging
+    folder of the records) the worker writes each record file there itself, so the
+    JSON never travels back and the main process only writes the tables."""
+    docs = _WORKER_NLP.pipe(_with_docs(_WORKER_NLP, batch), as_tuples=True)
+    out = []
+    for doc, (text, context) in docs:
+        result = doc_result(doc, text, context, write_records)
+        if records is not None and result.record is not None:
+            write_record(records, result.doc_id, result.record)
+            result.record = None
+        out.append(result)
+    return out
 
 
 def _batches(items: Iterator[tuple[str, dict]], size: int) -> Iterator[list[tuple[str, dict]]]:
@@ -102,19 +122,19 @@ def _batches(items: Iterator[tuple[str, dict]], size: int) -> Iterator[list[tupl
 
 
 def _results(nlp: Language, items: Iterator[tuple[str, dict]], n_process: int, batch_size: int,
-             write_records: bool) -> Iterator[DocResult]:
+             write_records: bool, records: Path | None = None) -> Iterator[DocResult]:
     """``DocResult`` of every document, in corpus order.
 
     With several processes the workers run the pipeline *and* turn each Doc into
     rows and a record, so only plain values travel back (no Doc to rebuild) and
-    this process only writes. Documents go out in small tasks (``TASK_SIZE``), so
+    this process only writes; with ``records`` (the staging folder of the records)
+    the workers write the record files themselves. Documents go out in small tasks (``TASK_SIZE``), so
     no worker idles long at the end; at most ``4 * n_process`` tasks are in
     flight, so the corpus is never held in memory.
     """
     global _WORKER_NLP
     if n_process == 1:
-        docs = nlp.pipe(((text, (text, context)) for text, context in items), as_tuples=True,
-                        batch_size=batch_size)
+        docs = nlp.pipe(_with_docs(nlp, items), as_tuples=True, batch_size=batch_size)
         for doc, (text, context) in docs:
             yield doc_result(doc, text, context, write_records)
         return
@@ -132,7 +152,7 @@ def _results(nlp: Language, items: Iterator[tuple[str, dict]], n_process: int, b
     pending: deque = deque()
     try:
         for batch in _batches(items, min(batch_size, TASK_SIZE)):
-            pending.append(pool.submit(_work, batch, write_records))
+            pending.append(pool.submit(_work, batch, write_records, records))
             while len(pending) >= 4 * n_process:
                 yield from pending.popleft().result()
         while pending:
@@ -182,7 +202,9 @@ def extract(
 
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        stream = _results(nlp, good_documents(), max(1, n_process), batch_size, write_records)
+        # worker processes write the record files straight into the staging folder
+        records = writer.records_folder() if write_records and n_process > 1 else None
+        stream = _results(nlp, good_documents(), max(1, n_process), batch_size, write_records, records)
         for result in tqdm(stream, total=len(paths), unit="doc", disable=not show):
             if result.warning:
                 summary.warnings.append(result.warning)

@@ -43,6 +43,8 @@ _DATE_RES = [
     (re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), ("M", "d", "y")),
 ]
 
+_YEAR = re.compile(r"\d{4}")
+
 # "U.S." or "e.g." at the end of a line: the stop belongs to the abbreviation
 _INITIALISM_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 
@@ -69,6 +71,8 @@ class Layout:
 
 def parse_date(line: str) -> str | None:
     """The ISO date written in ``line`` if the line is a date line, else None."""
+    if _YEAR.search(line) is None:
+        return None  # every date pattern has a four-digit year
     rules = load_layout_rules()
     for regex, order in _DATE_RES:
         match = regex.search(line)

@@ -33,28 +33,26 @@ def segment_summary(doc: Doc) -> dict:
     }
 
 
-def doc_to_record(doc: Doc, text: str | None = None) -> dict:
+def doc_to_record(doc: Doc, text: str | None = None, values: dict[str, list[tuple]] | None = None) -> dict:
     """The annotation record of a processed document (``text``: ``doc.text``, when the
-    caller already has it)."""
-    from .tables import span_values
+    caller already has it; ``values``: ``tables.doc_span_values(doc)``, likewise)."""
+    from .tables import doc_span_values
 
     text = doc.text if text is None else text
+    values = doc_span_values(doc) if values is None else values
     spans = []
-    for start, end, label, actor_id, affiliation, confidence, source in span_values(
-            doc, ACTORS_KEY, ("affiliation", "confidence", "source")):
+    for start, end, label, actor_id, affiliation, confidence, source in values[ACTORS_KEY]:
         item = {"label": "ACTOR", "start": start, "end": end, "text": text[start:end],
                 "actor_id": actor_id, "actor_type": label}
         if affiliation:
             item["affiliation"] = affiliation
         item["confidence"], item["source"] = confidence, source
         spans.append(item)
-    for start, end, _, _, demander, addressees, cue, confidence, source in span_values(
-            doc, DEMANDS_KEY, ("demander", "addressees", "cue", "confidence", "source")):
+    for start, end, _, _, demander, addressees, cue, _, confidence, source in values[DEMANDS_KEY]:
         spans.append({"label": "DEMAND", "start": start, "end": end, "text": text[start:end],
                       "demander": demander, "addressees": list(addressees or []), "cue": cue,
                       "confidence": confidence, "source": source})
-    for start, end, _, _, targets, modality, confidence, source in span_values(
-            doc, RECOMMENDATIONS_KEY, ("targets", "modality", "confidence", "source")):
+    for start, end, _, _, targets, modality, _, confidence, source in values[RECOMMENDATIONS_KEY]:
         spans.append({"label": "RECOMMENDATION", "start": start, "end": end, "text": text[start:end],
                       "targets": list(targets or []), "modality": modality,
                       "confidence": confidence, "source": source})

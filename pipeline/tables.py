@@ -130,9 +130,24 @@ def span_values(doc: Doc, key: str, names: tuple[str, ...]) -> list[tuple]:
     return out
 
 
-def doc_tables(doc: Doc, text: str | None = None) -> DocTables:
+#: The span extensions the tables and the records read, per span group.
+SPAN_EXTENSIONS = {
+    ACTORS_KEY: ("affiliation", "confidence", "source"),
+    DEMANDS_KEY: ("demander", "addressees", "cue", "conditional", "confidence", "source"),
+    RECOMMENDATIONS_KEY: ("targets", "modality", "conditional", "confidence", "source"),
+}
+
+
+def doc_span_values(doc: Doc) -> dict[str, list[tuple]]:
+    """``span_values`` of the actor, demand and recommendation groups with the
+    extensions of ``SPAN_EXTENSIONS``: read once, for ``doc_tables`` and ``doc_to_record``."""
+    return {key: span_values(doc, key, names) for key, names in SPAN_EXTENSIONS.items()}
+
+
+def doc_tables(doc: Doc, text: str | None = None, values: dict[str, list[tuple]] | None = None) -> DocTables:
     """Rows of every table for one processed document (``text``: ``doc.text``, when
-    the caller already has it)."""
+    the caller already has it; ``values``: ``doc_span_values(doc)``, likewise)."""
+    values = doc_span_values(doc) if values is None else values
     out = DocTables()
     rows = out.rows
     text = doc.text if text is None else text
@@ -156,8 +171,7 @@ def doc_tables(doc: Doc, text: str | None = None) -> DocTables:
         doc_id, doc._.title, doc._.number, doc._.date, doc._.path, text_sha256(text), len(text),
         int(len(doc) - array[:, 2].sum()), n,
     ))
-    for start, end, label, actor_id, affiliation, confidence, source in span_values(
-            doc, ACTORS_KEY, ("affiliation", "confidence", "source")):
+    for start, end, label, actor_id, affiliation, confidence, source in values[ACTORS_KEY]:
         sentence_id, _ = _sentence_of(index, start)
         mention = text[start:end]
         rows["mentions"].append((doc_id, f"{doc_id}:m{start}-{end}", sentence_id, start, end, mention,
@@ -168,14 +182,12 @@ def doc_tables(doc: Doc, text: str | None = None) -> DocTables:
         out.actor_names.setdefault(actor_id, Counter())[mention] += 1
         if affiliation:
             out.affiliations[actor_id] = affiliation
-    for start, end, _, _, demander, addressees, cue, conditional, confidence, source in span_values(
-            doc, DEMANDS_KEY, ("demander", "addressees", "cue", "conditional", "confidence", "source")):
+    for start, end, _, _, demander, addressees, cue, conditional, confidence, source in values[DEMANDS_KEY]:
         sentence_id, section = _sentence_of(index, start)
         rows["demands"].append((doc_id, f"{doc_id}:d{start}-{end}", sentence_id, section, start, end,
                                 text[start:end], demander, _join(addressees), cue, bool(conditional),
                                 confidence, source))
-    for start, end, _, _, targets, modality, conditional, confidence, source in span_values(
-            doc, RECOMMENDATIONS_KEY, ("targets", "modality", "conditional", "confidence", "source")):
+    for start, end, _, _, targets, modality, conditional, confidence, source in values[RECOMMENDATIONS_KEY]:
         sentence_id, section = _sentence_of(index, start)
         rows["recommendations"].append((doc_id, f"{doc_id}:r{start}-{end}", sentence_id, section, start,
                                         end, text[start:end], _join(targets), modality,

@@ -222,3 +222,24 @@ def test_crash_in_a_worker_process_keeps_the_old_tables(out, tmp_path):
         extract(corpus, target, nlp=crashing_pipeline(), n_process=2, batch_size=1, report=lambda line: None)
     assert snapshot(target) == before
     assert staging_left(target) == []
+
+
+def test_record_json_is_exactly_the_indented_stdlib_json():
+    import json
+
+    from pipeline.export import record_json
+
+    record = {
+        "doc_id": "x", "text_sha256": "ab", "n_chars": 3,
+        "segments": {"title": "T", "number": None, "headings": [], "section_paragraphs": {"": 2, "A\nB": 1}},
+        "spans": [
+            {"label": "ACTOR", "start": 0, "end": 3, "text": "é “q” \\ \u2028 \x01", "confidence": 0.95},
+            {"label": "DEMAND", "addressees": ["USA", "RUS"], "conditional": False, "cue": None},
+            {"label": "RECOMMENDATION", "targets": [], "confidence": float("nan")},
+        ],
+        "nested": [[1, [2, {}]], {"k": {"m": [True]}}], 7: "int key", None: 0.5,
+    }
+    for value in (record, {}, [], "s", 1.5, [{}], {"a": []}):
+        assert record_json(value) == json.dumps(value, ensure_ascii=False, indent=1)
+    with pytest.raises(TypeError):
+        record_json({"a": object()})

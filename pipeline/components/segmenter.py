@@ -11,13 +11,14 @@ import re
 from bisect import bisect_left
 
 import numpy
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import SENT_START
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import extensions  # noqa: F401  (declares the attributes)
 from ..layout import parse_layout
+from .tokens import DocTokens, doc_tokens
 
 SEGMENTS_KEY = "segments"
 
@@ -49,21 +50,7 @@ _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+")
 _LIST_MARK = re.compile(r"\d+[.)]|[a-z][.)]")
 
 
-class _Tokens:
-    """The token texts of a Doc as plain strings, read once (IDX and LENGTH from one
-    ``to_array``, sliced out of the text), so the rules below never build Token objects."""
-
-    def __init__(self, doc: Doc, text: str) -> None:
-        if len(doc):
-            array = doc.to_array([IDX, LENGTH]).astype("int64")
-            starts, ends = array[:, 0], array[:, 0] + array[:, 1]
-            self.words = [text[i:j] for i, j in zip(starts.tolist(), ends.tolist())]
-        else:
-            self.words = []
-        self.is_space = [w.isspace() for w in self.words]
-
-
-def _ends_sentence(tokens: _Tokens, i: int, end: int) -> bool:
+def _ends_sentence(tokens: DocTokens, i: int, end: int) -> bool:
     """Whether token ``i`` ends a sentence inside a segment ending at token ``end``."""
     words, is_space = tokens.words, tokens.is_space
     text = words[i]
@@ -104,7 +91,7 @@ def _word_not_abbreviation(abbreviation: str, head: str) -> bool:
     return abbreviation in _NUMBER_ABBREVIATIONS and not (_HAS_DIGIT.search(head) or _ROMAN.fullmatch(head))
 
 
-def _line_breaks(tokens: _Tokens, start: int, end: int) -> set[int]:
+def _line_breaks(tokens: DocTokens, start: int, end: int) -> set[int]:
     """Token indices that start a new sentence after a line break inside a
     block: a list item, or a line after one ending in ``:`` or final punctuation."""
     words, is_space = tokens.words, tokens.is_space
@@ -126,7 +113,7 @@ class Segmenter:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_tokens(doc).text
         layout = parse_layout(text)
         doc._.title, doc._.number, doc._.date = layout.title, layout.number, layout.date
         spans = []
@@ -141,7 +128,7 @@ class Segmenter:
 
     @staticmethod
     def set_sentences(doc: Doc, segments: list, text: str | None = None) -> None:
-        tokens = _Tokens(doc, doc.text if text is None else text)
+        tokens = doc_tokens(doc, text)
         words, is_space = tokens.words, tokens.is_space
         # only a token ending in final punctuation can end a sentence
         candidates = [i for i, w in enumerate(words) if w[-1:] in _FINAL]
