@@ -17,6 +17,7 @@ from spacy.util import ensure_path
 
 from ..resources import RESOURCES, ResourceError, root_of
 from .actors import ACTORS_KEY, actor_root
+from .tokens import doc_tokens
 
 BOUNDARIES_FILE = RESOURCES / "clause_boundaries.json"
 _BOUNDARY_KEYS = ("comma_participles", "verbs_after_and", "clause_openers_after_comma", "clause_verbs",
@@ -165,7 +166,7 @@ class DocContext:
         """The lower-case words of a sentence (computed once per sentence)."""
         cache = self.__dict__.setdefault("_words", {})
         if sent.start not in cache:
-            cache[sent.start] = frozenset(t.lower_ for t in sent)
+            cache[sent.start] = frozenset(doc_tokens(self.doc).lower[sent.start:sent.end])
         return cache[sent.start]
 
     def actors_in(self, start: int, end: int) -> list[Span]:
