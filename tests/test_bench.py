@@ -129,6 +129,9 @@ def test_benchmark_result_structure(tmp_path, tiny_syntax_model):
     assert set(result["ratios"]) == {"1", "2"} and all(r > 0 for r in result["ratios"].values())
     assert result["ratio_best"] >= min(result["ratios"].values())
     assert isinstance(result["target_met"], bool)
+    assert result["syntax_ratio"] == round(runs[("end_to_end_syntax", 1)]["words_per_second"]
+                                           / runs[("baseline", 1)]["words_per_second"], 3)
+    assert any(line.startswith("ratio end-to-end + syntax / baseline, 1 process: ") for line in lines)
     memory = result["memory_scaling"]
     assert [p["documents"] for p in memory["points"]] == [3, 6, 12]
     assert all(p["peak_rss_mb"] > 0 for p in memory["points"])
