@@ -68,7 +68,7 @@ Every row keeps `source` (`rule` or `model`) and `confidence`.
 
 ## Data
 Gold files of the `dev` split of `annotations/splits.json` only ({len(result['documents'])} documents:
-the seed and the a-/b- documents); the `test` split is never read. Each document is run
+{', '.join(sorted(result['documents']))}); the `test` split is never read. Each document is run
 through the layers below (`{' + '.join(result['candidates_from'])}`) so tokens, sentences and
 rule rows are those of extraction.
 
@@ -116,7 +116,7 @@ Training on 2 shared CPU cores: folds {', '.join(f'{s} s' for s in seconds['fold
 - 10 epochs instead of 20: DEMAND 0.46 / RECOMMENDATION 0.54; 20 kept.
 
 ## Limits
-- {len(result['documents'])} documents, about 190 DEMAND and 80 RECOMMENDATION spans: scores vary
+- {len(result['documents'])} documents, {result['span_classifier']['DEMAND']['n_gold']} DEMAND and {result['span_classifier']['RECOMMENDATION']['n_gold']} RECOMMENDATION spans: scores vary
   by a few points between seeds and folds.
 - The model only proposes spans that start after a trigger word; demands in other shapes
   (headlines, nominal cues) stay with the rules.
