@@ -30,18 +30,11 @@ def test_cached_values_equal_spacy_token_attributes(nlp, text):
     doc = nlp(text)
     t = doc_tokens(doc)
     assert t.text == doc.text == text
-    assert t.words == [tok.text for tok in doc]
-    assert t.lower == [tok.lower_ for tok in doc]
-    assert t.idx == [tok.idx for tok in doc]
-    assert t.is_space == [tok.is_space for tok in doc]
-    assert t.is_alpha == [tok.is_alpha for tok in doc]
-    assert t.is_punct == [tok.is_punct for tok in doc]
-    assert t.is_stop == [tok.is_stop for tok in doc]
-    assert t.like_num == [tok.like_num for tok in doc]
-    assert t.is_lower == [tok.is_lower for tok in doc]
-    assert t.is_upper == [tok.is_upper for tok in doc]
-    assert t.is_title == [tok.is_title for tok in doc]
-    assert t.is_digit == [tok.is_digit for tok in doc]
+    for cached, spacy_attr in (("words", "text"), ("lower", "lower_"), ("idx", "idx"), ("is_space", "is_space"),
+                               ("is_alpha", "is_alpha"), ("is_punct", "is_punct"), ("is_stop", "is_stop"),
+                               ("like_num", "like_num"), ("is_lower", "is_lower"), ("is_upper", "is_upper"),
+                               ("is_title", "is_title"), ("is_digit", "is_digit")):
+        assert getattr(t, cached) == [getattr(tok, spacy_attr) for tok in doc], cached
     for start in range(len(doc) + 1):
         for end in range(start, len(doc) + 1):
             assert t.span_text(start, end) == doc[start:end].text
