@@ -128,7 +128,7 @@ def build_pipeline(layers: str | Iterable[str] = "best", *, model: Path | None =
         if base is not None:
             with_syntax(nlp, base)
             used.append("syntax")
-            described.append(f"syntax ({base.meta.get('name', 'base')} {base.meta.get('version', '')})".strip())
+            described.append(f"syntax ({base.meta.get('policy_description') or base.meta.get('name', 'base')})")
         elif not best:
             raise LayerError("syntax layer asked for, but no syntactic base here (`make base-model` builds one)")
     if best or "trained" in wanted:

@@ -87,12 +87,14 @@ def load_syntax(config: Optional[Mapping[str, Any]] = None) -> Optional[Language
             nlp = spacy.load(path)
         except (OSError, ValueError, KeyError) as err:
             raise SyntaxModelError(f"{path}: cannot load the syntactic base ({type(err).__name__}: {err})") from None
-        logger.info("syntax: trained base %s (%s)", path, _describe(nlp))
+        nlp.meta["policy_description"] = f"{path}, {_describe(nlp)}"
+        logger.info("syntax: trained base %s", nlp.meta["policy_description"])
         return nlp
     package = settings.get("spacy_package")
     if package and is_package(package):
         nlp = spacy.load(package)
-        logger.info("syntax: installed spaCy package %s %s (%s)", package, nlp.meta.get("version", ""), _describe(nlp))
+        nlp.meta["policy_description"] = f"{package} {nlp.meta.get('version', '')}, {_describe(nlp)}"
+        logger.info("syntax: installed spaCy package %s", nlp.meta["policy_description"])
         return nlp
     missing = f"no trained base at {path}" + (f", spaCy package {package} not installed" if package else "")
     logger.info("syntax: none (%s): rules-only extraction; `make base-model` builds one", missing)
