@@ -92,6 +92,21 @@ class CueLexiconStore:
     cues: dict
     nlp: Language
 
+    @staticmethod
+    def load_cues() -> dict:
+        """The validated cue lexicon of the tagger (a loader from pipeline.resources)."""
+        raise NotImplementedError
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.cues = self.load_cues()
+        self._build()
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
+        self.cues = self.load_cues()
+        self._build()
+
     def _build(self) -> None:
         raise NotImplementedError
 

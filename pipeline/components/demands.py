@@ -104,15 +104,7 @@ class Demand:
 class DemandTagger(CueLexiconStore):
     """Tags demands: content spans with demander, addressees and cue."""
 
-    def __init__(self, nlp: Language, name: str = "policy_demands") -> None:
-        self.nlp = nlp
-        self.name = name
-        self.cues = load_demand_cues()
-        self._build()
-
-    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
-        self.cues = load_demand_cues()
-        self._build()
+    load_cues = staticmethod(load_demand_cues)
 
     def _build(self) -> None:
         make = self.nlp.make_doc

@@ -82,15 +82,7 @@ class Recommendation:
 class RecommendationTagger(CueLexiconStore):
     """Tags recommended actions with their targets and modality."""
 
-    def __init__(self, nlp: Language, name: str = "policy_recommendations") -> None:
-        self.nlp = nlp
-        self.name = name
-        self.cues = load_recommendation_cues()
-        self._build()
-
-    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
-        self.cues = load_recommendation_cues()
-        self._build()
+    load_cues = staticmethod(load_recommendation_cues)
 
     def _build(self) -> None:
         make = self.nlp.make_doc
